@@ -1,0 +1,27 @@
+# tinyprep_module(NAME DEPS <targets...>)
+# Builds lib/<NAME>/*.cpp (but *_test.cpp) into the static library tinyprep_<NAME>, and
+# lib/<NAME>/*_test.cpp into the Catch2 test binary <NAME>_tests registered with CTest.
+function(tinyprep_module name)
+  cmake_parse_arguments(ARG "" "" "DEPS;TEST_DEPS" ${ARGN})
+  file(GLOB all_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  set(lib_sources)
+  set(test_sources)
+  foreach(src IN LISTS all_sources)
+    if(src MATCHES "_test\\.cpp$")
+      list(APPEND test_sources ${src})
+    else()
+      list(APPEND lib_sources ${src})
+    endif()
+  endforeach()
+  add_library(tinyprep_${name} STATIC ${lib_sources})
+  target_include_directories(tinyprep_${name} PUBLIC ${CMAKE_SOURCE_DIR}/lib)
+  target_link_libraries(tinyprep_${name} PUBLIC ${ARG_DEPS})
+  if(TINYPREP_TESTS AND test_sources)
+    add_executable(${name}_tests ${test_sources} $<TARGET_OBJECTS:tinyprep_catch_main>)
+    target_link_libraries(${name}_tests PRIVATE tinyprep_${name} Catch2::Catch2 ${ARG_TEST_DEPS})
+    target_compile_definitions(${name}_tests PRIVATE
+      TINYPREP_SHARED_DATA="${TINYPREP_SHARED_DATA}"
+      TINYPREP_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+    catch_discover_tests(${name}_tests TEST_PREFIX "${name}: ")
+  endif()
+endfunction()

@@ -1,0 +1,152 @@
+#include "core/io.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+#include "core/error.h"
+
+namespace tinyprep {
+namespace fs = std::filesystem;
+
+namespace {
+std::string errno_text(int err) { return std::strerror(err); }
+
+[[noreturn]] void throw_write_error(const std::string& path, int err) {
+  if (err == EPIPE) throw BrokenPipe();
+  throw Error(path, 0, "cannot write: " + errno_text(err));
+}
+}  // namespace
+
+std::string display_name(std::string_view name, bool output) {
+  if (is_stdio(name)) return output ? "<stdout>" : "<stdin>";
+  return std::string(name);
+}
+
+LineReader::LineReader(const std::string& name) : name_(display_name(name)) {
+  if (is_stdio(name)) {
+    file_ = stdin;
+    return;
+  }
+  std::error_code ec;
+  if (fs::is_directory(name, ec)) throw Error(name, 0, "is a folder, not a file");
+  file_ = std::fopen(name.c_str(), "rb");
+  if (!file_) throw Error(name, 0, "cannot open: " + errno_text(errno));
+}
+
+LineReader::~LineReader() {
+  if (file_ && file_ != stdin) std::fclose(file_);
+  std::free(buf_);
+}
+
+bool LineReader::next(std::string& line) {
+  errno = 0;
+  ssize_t n = getline(&buf_, &cap_, file_);
+  if (n < 0) {
+    if (std::ferror(file_)) throw Error(name_, line_ + 1, "cannot read: " + errno_text(errno));
+    return false;
+  }
+  ++line_;
+  while (n > 0 && (buf_[n - 1] == '\n' || buf_[n - 1] == '\r')) --n;
+  line.assign(buf_, static_cast<size_t>(n));
+  return true;
+}
+
+std::string temp_name_for(const std::string& path) {
+  static std::atomic<unsigned> counter{0};
+  fs::path p(path);
+  std::random_device rd;
+  std::string name = "." + p.filename().string() + ".tmp-" + std::to_string(getpid()) + "-" +
+                     std::to_string(counter++) + "-" + std::to_string(rd() % 100000);
+  return (p.parent_path() / name).string();
+}
+
+Output::Output(const std::string& path, bool force) : path_(display_name(path, true)) {
+  if (is_stdio(path)) {
+    file_ = stdout;
+    return;
+  }
+  std::error_code ec;
+  if (fs::exists(path, ec) && !force)
+    throw Error(path, 0, "already exists (use --force to replace it)");
+  fs::path parent = fs::path(path).parent_path();
+  if (!parent.empty() && !fs::is_directory(parent, ec))
+    throw Error(path, 0, "cannot write: folder " + parent.string() + " does not exist");
+  temp_ = temp_name_for(path);
+  int fd = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) throw Error(path, 0, "cannot write: " + errno_text(errno));
+  file_ = fdopen(fd, "wb");
+  if (!file_) {
+    ::close(fd);
+    ::unlink(temp_.c_str());
+    throw Error(path, 0, "cannot write: " + errno_text(errno));
+  }
+  std::setvbuf(file_, nullptr, _IOFBF, 1 << 16);
+}
+
+Output::~Output() {
+  if (file_ && file_ != stdout) {
+    std::fclose(file_);
+    if (!committed_) ::unlink(temp_.c_str());
+  }
+}
+
+void Output::write(std::string_view bytes) {
+  if (bytes.empty()) return;
+  if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size())
+    throw_write_error(path_, errno);
+  size_ += bytes.size();
+}
+
+void Output::commit() {
+  if (committed_) return;
+  if (file_ == stdout) {
+    if (std::fflush(stdout) != 0) throw_write_error(path_, errno);
+    committed_ = true;
+    return;
+  }
+  if (std::fflush(file_) != 0 || fsync(fileno(file_)) != 0) throw_write_error(path_, errno);
+  FILE* f = file_;
+  file_ = nullptr;
+  if (std::fclose(f) != 0) {
+    int err = errno;
+    ::unlink(temp_.c_str());
+    throw_write_error(path_, err);
+  }
+  if (std::rename(temp_.c_str(), path_.c_str()) != 0) {
+    int err = errno;
+    ::unlink(temp_.c_str());
+    throw Error(path_, 0, "cannot rename into place: " + errno_text(err));
+  }
+  committed_ = true;
+}
+
+std::string read_file(const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw Error(path, 0, "cannot open: " + errno_text(errno));
+  std::string data;
+  char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, n);
+  bool bad = std::ferror(f);
+  int err = errno;
+  std::fclose(f);
+  if (bad) throw Error(path, 0, "cannot read: " + errno_text(err));
+  return data;
+}
+
+void write_file_atomic(const std::string& path, std::string_view bytes, bool force) {
+  Output out(path, force);
+  out.write(bytes);
+  out.commit();
+}
+
+void finish_stdout() {
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) throw_write_error("<stdout>", errno);
+}
+
+}  // namespace tinyprep

@@ -1,0 +1,80 @@
+#pragma once
+// Files and standard streams. "-" means stdin/stdout here and nowhere else.
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace tinyprep {
+
+/// True for the name "-" (standard input or output).
+inline bool is_stdio(std::string_view name) { return name == "-"; }
+
+/// The name an error shows for an input or output: "<stdin>"/"<stdout>" for "-".
+std::string display_name(std::string_view name, bool output = false);
+
+/// Reads a text file or stdin line by line, keeping the line number for errors.
+class LineReader {
+ public:
+  /// Opens `name` ("-" for stdin); throws Error naming the file when it cannot be opened.
+  explicit LineReader(const std::string& name);
+  ~LineReader();
+  LineReader(const LineReader&) = delete;
+  LineReader& operator=(const LineReader&) = delete;
+
+  /// Reads the next line without its "\n" (and "\r"); false at the end. Throws on a read error.
+  bool next(std::string& line);
+  /// 1-based number of the line last returned.
+  long line_number() const { return line_; }
+  const std::string& name() const { return name_; }
+  bool is_stdin() const { return file_ == stdin; }
+
+ private:
+  std::string name_;
+  FILE* file_ = nullptr;
+  char* buf_ = nullptr;
+  size_t cap_ = 0;
+  long line_ = 0;
+};
+
+/// An output written to a temporary name beside its final name and renamed into place by
+/// commit(), so a crash never leaves a truncated file under the final name. "-" writes stdout.
+class Output {
+ public:
+  /// Refuses an existing `path` unless `force`; throws Error naming the path.
+  explicit Output(const std::string& path, bool force = false);
+  ~Output();
+  Output(const Output&) = delete;
+  Output& operator=(const Output&) = delete;
+
+  /// Writes bytes; throws Error (disk full, I/O) or BrokenPipe (stdout closed).
+  void write(std::string_view bytes);
+  void write(const void* data, size_t size) { write({static_cast<const char*>(data), size}); }
+  /// Flushes, syncs, closes and renames into place (stdout: flushes and checks).
+  void commit();
+  /// Bytes written so far.
+  size_t size() const { return size_; }
+  const std::string& path() const { return path_; }
+  bool is_stdout() const { return file_ == stdout; }
+
+ private:
+  std::string path_;
+  std::string temp_;
+  FILE* file_ = nullptr;
+  size_t size_ = 0;
+  bool committed_ = false;
+};
+
+/// A unique temporary name beside `path` (same folder, so rename is atomic).
+std::string temp_name_for(const std::string& path);
+
+/// Reads a whole file; throws Error naming it.
+std::string read_file(const std::string& path);
+
+/// Writes a whole file atomically (temporary name, then rename).
+void write_file_atomic(const std::string& path, std::string_view bytes, bool force = true);
+
+/// Throws BrokenPipe or Error when the last flush of stdout failed; call before exiting.
+void finish_stdout();
+
+}  // namespace tinyprep

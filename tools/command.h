@@ -1,0 +1,20 @@
+#pragma once
+// The contract between main and each command file: a setup function adds the command's options
+// to its CLI::App and returns the function that runs it once the options are parsed.
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace tinyprep {
+
+/// Runs a parsed command; returns the exit code (errors are thrown as tinyprep::Error).
+using RunFn = std::function<int()>;
+/// Registers a command's options on `app`; returns its run function.
+using SetupFn = RunFn (*)(CLI::App& app);
+
+// One per tools/<command>.cpp, listed in the table in tools/main.cpp.
+RunFn setup_import(CLI::App& app);
+RunFn setup_init(CLI::App& app);
+RunFn setup_stats(CLI::App& app);
+RunFn setup_validate(CLI::App& app);
+
+}  // namespace tinyprep

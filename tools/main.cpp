@@ -1,0 +1,153 @@
+// tinyprep: one binary, one command table, one try/catch.
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "command.h"
+#include "core/diag.h"
+#include "core/error.h"
+#include "core/io.h"
+#include "core/signals.h"
+
+#ifndef TINYPREP_VERSION
+#define TINYPREP_VERSION "0.0.0"
+#endif
+
+namespace tinyprep {
+namespace {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  SetupFn setup;
+};
+
+// Every command, alphabetical, one line each. `tinyprep --help` prints this table.
+const Command kCommands[] = {
+    {"import", "turn existing audio, image and CSV files into manifest lines", setup_import},
+    {"init", "make an empty dataset folder (dataset.json, samples.jsonl, data/)", setup_init},
+    {"stats", "count samples per label and split, durations, rates and sizes", setup_stats},
+    {"validate", "check a manifest: schema, files, hashes, duplicates, format drift",
+     setup_validate},
+};
+
+const char* kExitCodes =
+    "Exit codes:\n"
+    "  0    success\n"
+    "  1    bad data or an I/O error (the message names the file and line)\n"
+    "  2    usage error (unknown command or option, option values that make no sense)\n"
+    "  130  interrupted (Ctrl-C); finished outputs are kept, unfinished ones removed\n";
+
+void print_help(FILE* out) {
+  std::fprintf(out,
+               "tinyprep %s: turn raw sensor recordings into training-ready TinyML datasets\n\n"
+               "Usage: tinyprep <command> [options] [args]\n"
+               "       tinyprep <command> --help\n\n"
+               "Commands:\n",
+               TINYPREP_VERSION);
+  for (const auto& c : kCommands) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
+  std::fprintf(out,
+               "\nManifests are JSON Lines, one sample per line; \"-\" reads stdin or writes "
+               "stdout.\n\n%s",
+               kExitCodes);
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+const Command* find_command(std::string_view name) {
+  for (const auto& c : kCommands)
+    if (name == c.name) return &c;
+  return nullptr;
+}
+
+int unknown_command(std::string_view name) {
+  std::fprintf(stderr, "tinyprep: '%.*s' is not a command.", static_cast<int>(name.size()),
+               name.data());
+  const Command* best = nullptr;
+  size_t best_distance = 3;
+  for (const auto& c : kCommands) {
+    size_t d = edit_distance(name, c.name);
+    if (std::string_view(c.name).starts_with(name) && !name.empty()) d = std::min<size_t>(d, 1);
+    if (d < best_distance) best = &c, best_distance = d;
+  }
+  if (best) std::fprintf(stderr, " Did you mean '%s'?", best->name);
+  std::fprintf(stderr, " See 'tinyprep --help'.\n");
+  return static_cast<int>(ExitCode::kUsage);
+}
+
+int run(int argc, char** argv) {
+  if (argc < 2) {
+    print_help(stderr);
+    return static_cast<int>(ExitCode::kUsage);
+  }
+  std::string_view first = argv[1];
+  if (first == "--help" || first == "-h") {
+    print_help(stdout);
+    return 0;
+  }
+  if (first == "--version" || first == "-V" || first == "version") {
+    std::printf("tinyprep %s\n", TINYPREP_VERSION);
+    return 0;
+  }
+  std::vector<char*> args(argv + 1, argv + argc);
+  if (first == "help") {
+    if (argc < 3) {
+      print_help(stdout);
+      return 0;
+    }
+    args = {argv[2], const_cast<char*>("--help")};
+  }
+  const Command* command = find_command(args[0]);
+  if (!command) return unknown_command(args[0]);
+
+  std::string program = std::string("tinyprep ") + command->name;
+  set_diag_program(program);
+  CLI::App app(command->summary, program);
+  app.footer(kExitCodes);
+  RunFn run_command = command->setup(app);
+  try {
+    app.parse(static_cast<int>(args.size()), args.data());
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "%s: %s\nSee '%s --help'.\n", program.c_str(), e.what(),
+                 program.c_str());
+    return static_cast<int>(ExitCode::kUsage);
+  }
+  install_signal_handlers();
+  try {
+    int rc = run_command();
+    finish_stdout();
+    return rc;
+  } catch (const BrokenPipe&) {
+    return 0;  // the reader of our stdout went away (| head): stop quietly
+  } catch (const Error& e) {
+    std::fprintf(stderr, "%s: %s\n", program.c_str(), e.located().c_str());
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
+    return static_cast<int>(ExitCode::kData);
+  }
+}
+
+}  // namespace
+}  // namespace tinyprep
+
+int main(int argc, char** argv) { return tinyprep::run(argc, argv); }
