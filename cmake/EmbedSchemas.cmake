@@ -1,0 +1,13 @@
+# Writes OUT: a C++ file defining tinyprep::embedded_schema(name) for every SCHEMA_DIR/*.json.
+file(GLOB files ${SCHEMA_DIR}/*.json)
+list(SORT files)
+set(body "// Generated from schemas/*.json by cmake/EmbedSchemas.cmake. Do not edit.\n")
+string(APPEND body "#include <string>\n#include <string_view>\nnamespace tinyprep {\n")
+string(APPEND body "std::string_view embedded_schema(std::string_view name) {\n")
+foreach(f IN LISTS files)
+  get_filename_component(name ${f} NAME)
+  file(READ ${f} text)
+  string(APPEND body "  if (name == \"${name}\") return R\"tpschema(${text})tpschema\";\n")
+endforeach()
+string(APPEND body "  return {};\n}\n}  // namespace tinyprep\n")
+file(WRITE ${OUT} "${body}")

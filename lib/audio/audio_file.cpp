@@ -1,0 +1,181 @@
+#include "audio/audio_file.h"
+
+#include <sndfile.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+
+#include "core/error.h"
+#include "core/io.h"
+
+namespace tinyprep {
+namespace {
+
+struct SndCloser {
+  void operator()(SNDFILE* f) const { sf_close(f); }
+};
+using SndHandle = std::unique_ptr<SNDFILE, SndCloser>;
+
+std::string describe_format(int format) {
+  std::string major;
+  switch (format & SF_FORMAT_TYPEMASK) {
+    case SF_FORMAT_WAV: major = "wav"; break;
+    case SF_FORMAT_WAVEX: major = "wav"; break;
+    case SF_FORMAT_FLAC: major = "flac"; break;
+    case SF_FORMAT_OGG: major = "ogg"; break;
+    case SF_FORMAT_AIFF: major = "aiff"; break;
+    case SF_FORMAT_RAW: major = "raw"; break;
+    default: major = "other"; break;
+  }
+  std::string sub;
+  switch (format & SF_FORMAT_SUBMASK) {
+    case SF_FORMAT_PCM_S8: sub = "pcm8"; break;
+    case SF_FORMAT_PCM_U8: sub = "pcm8u"; break;
+    case SF_FORMAT_PCM_16: sub = "pcm16"; break;
+    case SF_FORMAT_PCM_24: sub = "pcm24"; break;
+    case SF_FORMAT_PCM_32: sub = "pcm32"; break;
+    case SF_FORMAT_FLOAT: sub = "float"; break;
+    case SF_FORMAT_DOUBLE: sub = "double"; break;
+    case SF_FORMAT_VORBIS: sub = "vorbis"; break;
+#ifdef SF_FORMAT_OPUS
+    case SF_FORMAT_OPUS: sub = "opus"; break;
+#endif
+    default: sub = "other"; break;
+  }
+  return major + "/" + sub;
+}
+
+SndHandle open_audio(const std::string& path, AudioInfo& info) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw Error(path, 0, "no such file");
+  if (std::filesystem::is_directory(path, ec)) throw Error(path, 0, "is a folder, not audio");
+  SF_INFO sfinfo = {};
+  SndHandle f(sf_open(path.c_str(), SFM_READ, &sfinfo));
+  if (!f) {
+    std::string why = sf_strerror(nullptr);
+    if (why.find("ermission") != std::string::npos) throw Error(path, 0, "cannot open: " + why);
+    throw Error(path, 0, "not a readable audio file (" + why + ")");
+  }
+  if (sfinfo.channels <= 0 || sfinfo.samplerate <= 0)
+    throw Error(path, 0, "audio header has no channels or sample rate");
+  info.sample_rate = sfinfo.samplerate;
+  info.channels = sfinfo.channels;
+  info.frames = sfinfo.frames;
+  info.format = describe_format(sfinfo.format);
+  int sub = sfinfo.format & SF_FORMAT_SUBMASK;
+  info.is_float = sub == SF_FORMAT_FLOAT || sub == SF_FORMAT_DOUBLE;
+  return f;
+}
+
+// A WAV whose header promises more data than the file holds is truncated: libsndfile quietly
+// shortens `frames`, so compare the data chunk's declared size with what is really there.
+void check_wav_length(const std::string& path, const AudioInfo& info) {
+  if (info.format.rfind("wav/", 0) != 0) return;
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return;
+  unsigned char header[12];
+  bool truncated = false;
+  if (std::fread(header, 1, 12, f) == 12) {
+    unsigned char chunk[8];
+    while (std::fread(chunk, 1, 8, f) == 8) {
+      uint32_t size = chunk[4] | chunk[5] << 8 | chunk[6] << 16 | uint32_t(chunk[7]) << 24;
+      if (std::equal(chunk, chunk + 4, "data")) {
+        long here = std::ftell(f);
+        std::fseek(f, 0, SEEK_END);
+        long end = std::ftell(f);
+        // 0 and 0xFFFFFFFF mean "unknown length" (streamed WAVs): not truncation.
+        truncated = size != 0 && size != 0xFFFFFFFFu && end - here < static_cast<long>(size);
+        break;
+      }
+      if (std::fseek(f, size + (size & 1), SEEK_CUR) != 0) break;
+    }
+  }
+  std::fclose(f);
+  if (truncated) throw Error(path, 0, "truncated WAV: the data chunk is shorter than its header says");
+}
+
+}  // namespace
+
+AudioInfo probe_audio(const std::string& path) {
+  AudioInfo info;
+  SndHandle f = open_audio(path, info);
+  check_wav_length(path, info);
+  return info;
+}
+
+AudioClip read_audio(const std::string& path) {
+  AudioClip clip;
+  SndHandle f = open_audio(path, clip.info);
+  check_wav_length(path, clip.info);
+  clip.samples.resize(static_cast<size_t>(clip.info.frames) * clip.info.channels);
+  sf_count_t got = sf_readf_float(f.get(), clip.samples.data(), clip.info.frames);
+  if (got != clip.info.frames)
+    throw Error(path, 0, "truncated audio: read " + std::to_string(got) + " of " +
+                             std::to_string(clip.info.frames) + " frames");
+  if (clip.info.is_float)
+    for (size_t i = 0; i < clip.samples.size(); ++i)
+      if (!std::isfinite(clip.samples[i]))
+        throw Error(path, 0, "sample " + std::to_string(i / clip.info.channels) + " is NaN or Inf");
+  return clip;
+}
+
+std::vector<int16_t> read_audio_int16(const std::string& path, AudioInfo* info_out) {
+  AudioInfo info;
+  SndHandle f = open_audio(path, info);
+  check_wav_length(path, info);
+  std::vector<int16_t> samples(static_cast<size_t>(info.frames) * info.channels);
+  sf_count_t got = sf_readf_short(f.get(), samples.data(), info.frames);
+  if (got != info.frames) throw Error(path, 0, "truncated audio");
+  if (info_out) *info_out = info;
+  return samples;
+}
+
+void write_wav16(const std::string& path, const int16_t* samples, int64_t frames, int channels,
+                 int sample_rate, bool force) {
+  std::error_code ec;
+  if (!force && std::filesystem::exists(path, ec))
+    throw Error(path, 0, "already exists (use --force to replace it)");
+  std::string temp = temp_name_for(path);
+  SF_INFO info = {};
+  info.samplerate = sample_rate;
+  info.channels = channels;
+  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+  {
+    SndHandle f(sf_open(temp.c_str(), SFM_WRITE, &info));
+    if (!f) throw Error(path, 0, std::string("cannot write: ") + sf_strerror(nullptr));
+    if (sf_writef_short(f.get(), samples, frames) != frames) {
+      std::string why = sf_strerror(f.get());
+      f.reset();
+      std::remove(temp.c_str());
+      throw Error(path, 0, "cannot write: " + why);
+    }
+    sf_write_sync(f.get());
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    std::remove(temp.c_str());
+    throw Error(path, 0, "cannot rename into place");
+  }
+}
+
+AudioLevels measure_levels(const AudioClip& clip) {
+  AudioLevels levels;
+  const float full = 32767.0f / 32768.0f;
+  for (float x : clip.samples) {
+    float a = std::fabs(x);
+    levels.peak = std::max(levels.peak, a);
+    if (a >= full) ++levels.clipped;
+    if (x != 0) levels.all_zero = false;
+  }
+  return levels;
+}
+
+bool is_audio_extension(const std::string& ext) {
+  std::string e = ext;
+  std::transform(e.begin(), e.end(), e.begin(), ::tolower);
+  return e == ".wav" || e == ".flac" || e == ".ogg" || e == ".oga" || e == ".opus" ||
+         e == ".aiff" || e == ".aif" || e == ".au" || e == ".caf" || e == ".w64";
+}
+
+}  // namespace tinyprep

@@ -1,0 +1,165 @@
+#include "manifest/manifest.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/diag.h"
+#include "core/error.h"
+
+namespace tinyprep {
+namespace fs = std::filesystem;
+
+std::string Sample::str(const char* field) const {
+  auto it = json.find(field);
+  if (it == json.end() || it->is_null()) return "";
+  if (!it->is_string()) fail(std::string("field '") + field + "' is not a string");
+  return it->get<std::string>();
+}
+
+std::string Sample::id() const {
+  std::string id = str("id");
+  if (id.empty()) fail("line has no 'id'");
+  return id;
+}
+
+std::string Sample::label() const { return str("label"); }
+std::string Sample::split() const { return str("split"); }
+std::string Sample::group() const { return str("group"); }
+
+fs::path Sample::resolve(const std::string& path) const {
+  fs::path p = fs::path(path);
+  if (p.is_absolute() || base.empty()) return p;
+  return (base / p).lexically_normal();
+}
+
+fs::path Sample::media_path() const {
+  std::string p = str("path");
+  if (p.empty()) fail("line has no 'path'");
+  return resolve(p);
+}
+
+void Sample::fail(const std::string& what) const { throw Error(source, line, what); }
+
+void Sample::warn(const std::string& what) const { tinyprep::warn(source, line, what); }
+
+std::string ManifestReader::manifest_file(const std::string& name) {
+  std::error_code ec;
+  if (!is_stdio(name) && fs::is_directory(name, ec)) {
+    fs::path file = fs::path(name) / "samples.jsonl";
+    if (!fs::exists(file, ec)) throw Error(name, 0, "is a folder without samples.jsonl");
+    return file.string();
+  }
+  return name;
+}
+
+ManifestReader::ManifestReader(const std::string& name) : lines_(manifest_file(name)) {
+  if (lines_.is_stdin()) {
+    base_ = fs::current_path();
+  } else {
+    fs::path file = fs::absolute(manifest_file(name)).lexically_normal();
+    base_ = file.parent_path();
+    std::error_code ec;
+    if (fs::exists(base_ / "dataset.json", ec)) dataset_dir_ = base_;
+  }
+}
+
+bool ManifestReader::next(Sample& sample) {
+  while (lines_.next(text_)) {
+    size_t start = text_.find_first_not_of(" \t");
+    if (start == std::string::npos) continue;
+    Json parsed;
+    try {
+      parsed = Json::parse(text_);
+    } catch (const Json::parse_error& e) {
+      std::string what = e.what();
+      // nlohmann's message starts "[json.exception.parse_error.101] parse error at ...".
+      size_t at = what.find("] ");
+      if (at != std::string::npos) what = what.substr(at + 2);
+      throw Error(lines_.name(), lines_.line_number(), "not JSON: " + what);
+    }
+    if (!parsed.is_object())
+      throw Error(lines_.name(), lines_.line_number(), "not a JSON object");
+    sample.json = std::move(parsed);
+    sample.source = lines_.name();
+    sample.line = lines_.line_number();
+    sample.base = base_;
+    return true;
+  }
+  return false;
+}
+
+std::string rebase_path(const std::string& path, const fs::path& from, const fs::path& to) {
+  if (from == to) return path;
+  fs::path p = fs::path(path);
+  if (p.is_absolute()) return path;
+  fs::path abs = (fs::absolute(from) / p).lexically_normal();
+  fs::path rel = abs.lexically_relative(fs::absolute(to).lexically_normal());
+  if (rel.empty()) return abs.string();
+  return rel.generic_string();
+}
+
+bool escapes_folder(const std::string& path) {
+  fs::path p = fs::path(path);
+  if (p.is_absolute() || p.has_root_name()) return true;
+  fs::path norm = p.lexically_normal();
+  return !norm.empty() && *norm.begin() == "..";
+}
+
+std::string dump_line(const Json& line) {
+  return line.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+ManifestWriter::ManifestWriter(const std::string& name, bool force) : out_(name, force) {
+  base_ = is_stdio(name) ? fs::current_path()
+                         : fs::absolute(fs::path(name)).lexically_normal().parent_path();
+}
+
+void ManifestWriter::write(const Json& line) {
+  buffer_ = dump_line(line);
+  buffer_ += '\n';
+  out_.write(buffer_);
+  ++count_;
+}
+
+void ManifestWriter::write(const Sample& sample) {
+  if (sample.base == base_ || sample.base.empty()) return write(sample.json);
+  Json copy = sample.json;
+  auto it = copy.find("path");
+  if (it != copy.end() && it->is_string())
+    *it = rebase_path(it->get<std::string>(), sample.base, base_);
+  auto feat = copy.find("features");
+  if (feat != copy.end() && feat->is_object()) {
+    auto fp = feat->find("path");
+    if (fp != feat->end() && fp->is_string())
+      *fp = rebase_path(fp->get<std::string>(), sample.base, base_);
+  }
+  write(copy);
+}
+
+void append_manifest_line(const fs::path& manifest, const Json& line) {
+  std::string text = dump_line(line) + "\n";
+  int fd = ::open(manifest.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw Error(manifest.string(), 0, std::string("cannot open: ") + strerror(errno));
+  ssize_t n = ::write(fd, text.data(), text.size());
+  int err = errno;
+  bool ok = n == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) throw Error(manifest.string(), 0, std::string("cannot append: ") + strerror(err));
+}
+
+Json read_json_file(const std::string& path) {
+  std::string text = read_file(path);
+  try {
+    return Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    std::string what = e.what();
+    size_t at = what.find("] ");
+    if (at != std::string::npos) what = what.substr(at + 2);
+    throw Error(path, 0, "not JSON: " + what);
+  }
+}
+
+}  // namespace tinyprep

@@ -1,0 +1,106 @@
+#pragma once
+// The manifest: JSON Lines, one self-contained sample per line (see docs/manifest.md).
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/io.h"
+
+namespace tinyprep {
+
+/// Field order is kept, so unknown fields pass through untouched and in place.
+using Json = nlohmann::ordered_json;
+
+/// The fields that hold file paths; writers rebase them to the output manifest's folder.
+inline constexpr std::string_view kPathFields[] = {"path", "features.path"};
+
+/// One manifest line and where it came from.
+struct Sample {
+  Json json;                    ///< the whole line, unknown fields included
+  std::string source;           ///< manifest name for errors ("<stdin>" on a pipe)
+  long line = 0;                ///< 1-based line number in `source`
+  std::filesystem::path base;   ///< folder the line's relative paths are relative to
+
+  /// The `id` field; throws Error(source, line) when missing or not a string.
+  std::string id() const;
+  /// The `label` field, or "" when absent.
+  std::string label() const;
+  /// The `split` field, or "" when absent.
+  std::string split() const;
+  /// The `group` field, or "" when absent.
+  std::string group() const;
+  /// A string field, or "" when absent; throws when present but not a string.
+  std::string str(const char* field) const;
+  /// The media file (`path`) resolved against `base`; throws when `path` is missing.
+  std::filesystem::path media_path() const;
+  /// Resolves any relative path from this line against `base`.
+  std::filesystem::path resolve(const std::string& path) const;
+  /// Throws Error(source, line, what).
+  [[noreturn]] void fail(const std::string& what) const;
+  /// Prints a warning naming source and line.
+  void warn(const std::string& what) const;
+};
+
+/// Reads a manifest: a .jsonl file, "-" for stdin, or a dataset folder (its samples.jsonl).
+class ManifestReader {
+ public:
+  /// Throws Error naming the manifest when it cannot be opened.
+  explicit ManifestReader(const std::string& name);
+  /// Reads the next line into `sample` (blank lines are skipped); false at the end. Throws
+  /// Error(source, line) when a line is not a JSON object.
+  bool next(Sample& sample);
+  /// Folder that relative paths in this manifest are relative to.
+  const std::filesystem::path& base() const { return base_; }
+  const std::string& name() const { return lines_.name(); }
+  /// The dataset folder when the manifest is a dataset's samples.jsonl (dataset.json beside it).
+  const std::optional<std::filesystem::path>& dataset_dir() const { return dataset_dir_; }
+  long line_number() const { return lines_.line_number(); }
+
+ private:
+  static std::string manifest_file(const std::string& name);
+  LineReader lines_;
+  std::filesystem::path base_;
+  std::optional<std::filesystem::path> dataset_dir_;
+  std::string text_;
+};
+
+/// Writes manifest lines to a file (temporary name, renamed by commit) or "-" for stdout,
+/// rebasing relative paths from each sample's folder to the output's folder.
+class ManifestWriter {
+ public:
+  explicit ManifestWriter(const std::string& name, bool force = false);
+  /// Writes one line; paths in kPathFields are rebased from `sample.base`.
+  void write(const Sample& sample);
+  /// Writes one line whose paths are already relative to base().
+  void write(const Json& line);
+  void commit() { out_.commit(); }
+  const std::filesystem::path& base() const { return base_; }
+  long count() const { return count_; }
+
+ private:
+  Output out_;
+  std::filesystem::path base_;
+  long count_ = 0;
+  std::string buffer_;
+};
+
+/// `path` (relative to `from`) made relative to `to`; absolute paths stay as they are.
+std::string rebase_path(const std::string& path, const std::filesystem::path& from,
+                        const std::filesystem::path& to);
+
+/// True when relative `path` leaves `root` (`../../etc/passwd`) or is absolute.
+bool escapes_folder(const std::string& path);
+
+/// Serialises a line compactly, UTF-8 kept as is.
+std::string dump_line(const Json& line);
+
+/// Appends one line to a manifest file with a single write (O_APPEND), for capture and import.
+void append_manifest_line(const std::filesystem::path& manifest, const Json& line);
+
+/// Reads a JSON document (dataset.json, a config); throws Error naming the file.
+Json read_json_file(const std::string& path);
+
+}  // namespace tinyprep

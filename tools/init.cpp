@@ -1,0 +1,54 @@
+// tinyprep init DIR: make an empty dataset folder.
+#include <filesystem>
+
+#include "command.h"
+#include "core/diag.h"
+#include "manifest/dataset.h"
+
+namespace tinyprep {
+namespace {
+
+struct InitOptions {
+  std::string dir;
+  std::string name;
+  std::string modality;
+  std::string description;
+  std::string license;
+  std::vector<std::string> labels;
+  bool force = false;
+};
+
+int run_init(const InitOptions& o) {
+  std::string name = o.name.empty()
+                         ? std::filesystem::absolute(o.dir).lexically_normal().filename().string()
+                         : o.name;
+  if (name.empty()) name = "dataset";
+  Dataset d = Dataset::create(o.dir, name, o.force);
+  if (!o.modality.empty()) d.info()["modality"] = o.modality;
+  if (!o.description.empty()) d.info()["description"] = o.description;
+  if (!o.license.empty()) d.info()["license"] = o.license;
+  for (const auto& label : o.labels) {
+    check_label(label, "--labels");
+    d.add_label(label);
+  }
+  d.save();
+  note("made dataset '" + name + "' in " + o.dir);
+  return 0;
+}
+
+}  // namespace
+
+RunFn setup_init(CLI::App& app) {
+  auto o = std::make_shared<InitOptions>();
+  app.add_option("DIR", o->dir, "folder to make (created when missing)")->required();
+  app.add_option("--name", o->name, "dataset name (default: the folder's name)");
+  app.add_option("--modality", o->modality, "audio, image or imu")
+      ->check(CLI::IsMember({"audio", "image", "imu"}));
+  app.add_option("--description", o->description, "one-line description");
+  app.add_option("--license", o->license, "license of the recordings, e.g. CC-BY-4.0");
+  app.add_option("--labels", o->labels, "ordered label list, comma-separated")->delimiter(',');
+  app.add_flag("--force", o->force, "reset dataset.json of an existing dataset");
+  return [o] { return run_init(*o); };
+}
+
+}  // namespace tinyprep
