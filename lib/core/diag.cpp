@@ -19,8 +19,12 @@ std::string locate(const std::string& path, long line) {
 }
 }  // namespace
 
-void set_diag_program(const std::string& name) { g_program = name; }
-const std::string& diag_program() { return g_program; }
+void set_diag_program(const std::string& name) {
+  g_program = name;
+}
+const std::string& diag_program() {
+  return g_program;
+}
 
 void warn(const std::string& path, long line, const std::string& what) {
   ++g_warnings;
@@ -34,7 +38,9 @@ void note(const std::string& path, long line, const std::string& what) {
   std::fprintf(stderr, "%s: %s%s\n", g_program.c_str(), locate(path, line).c_str(), what.c_str());
 }
 
-long warning_count() { return g_warnings; }
+long warning_count() {
+  return g_warnings;
+}
 
 bool stderr_is_terminal() {
   static const bool tty = isatty(STDERR_FILENO) == 1;

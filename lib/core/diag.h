@@ -10,11 +10,15 @@ const std::string& diag_program();
 
 /// Prints "tinyprep <cmd>: warning: path:line: what" to stderr; counts it.
 void warn(const std::string& path, long line, const std::string& what);
-inline void warn(const std::string& what) { warn("", 0, what); }
+inline void warn(const std::string& what) {
+  warn("", 0, what);
+}
 
 /// Prints "tinyprep <cmd>: path:line: what" to stderr (information, not a problem).
 void note(const std::string& path, long line, const std::string& what);
-inline void note(const std::string& what) { note("", 0, what); }
+inline void note(const std::string& what) {
+  note("", 0, what);
+}
 
 /// Number of warnings printed so far.
 long warning_count();

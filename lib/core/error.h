@@ -29,10 +29,14 @@ class Error : public std::runtime_error {
 };
 
 /// Bad options or arguments: exit code 2.
-inline Error usage_error(const std::string& what) { return Error("", 0, what, ExitCode::kUsage); }
+inline Error usage_error(const std::string& what) {
+  return Error("", 0, what, ExitCode::kUsage);
+}
 
 /// The user pressed Ctrl-C (or the process got SIGTERM): exit code 130.
-inline Error interrupted_error() { return Error("", 0, "interrupted", ExitCode::kInterrupted); }
+inline Error interrupted_error() {
+  return Error("", 0, "interrupted", ExitCode::kInterrupted);
+}
 
 /// stdout's reader went away (`| head`): main exits quietly.
 class BrokenPipe : public std::exception {

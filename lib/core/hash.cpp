@@ -34,8 +34,12 @@ std::string digest_hex(const EVP_MD* md, std::string_view bytes) {
 }
 }  // namespace
 
-std::string sha256_hex(std::string_view bytes) { return digest_hex(EVP_sha256(), bytes); }
-std::string sha1_hex(std::string_view bytes) { return digest_hex(EVP_sha1(), bytes); }
+std::string sha256_hex(std::string_view bytes) {
+  return digest_hex(EVP_sha256(), bytes);
+}
+std::string sha1_hex(std::string_view bytes) {
+  return digest_hex(EVP_sha1(), bytes);
+}
 
 std::string sha256_file_hex(const std::string& path) {
   FILE* f = std::fopen(path.c_str(), "rb");

@@ -14,7 +14,9 @@ namespace tinyprep {
 namespace fs = std::filesystem;
 
 namespace {
-std::string errno_text(int err) { return std::strerror(err); }
+std::string errno_text(int err) {
+  return std::strerror(err);
+}
 
 [[noreturn]] void throw_write_error(const std::string& path, int err) {
   if (err == EPIPE) throw BrokenPipe();

@@ -8,7 +8,9 @@
 namespace tinyprep {
 
 /// True for the name "-" (standard input or output).
-inline bool is_stdio(std::string_view name) { return name == "-"; }
+inline bool is_stdio(std::string_view name) {
+  return name == "-";
+}
 
 /// The name an error shows for an input or output: "<stdin>"/"<stdout>" for "-".
 std::string display_name(std::string_view name, bool output = false);

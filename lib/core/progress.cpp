@@ -9,7 +9,9 @@ namespace tinyprep {
 Progress::Progress(std::string label, long total)
     : label_(std::move(label)), total_(total), active_(stderr_is_terminal()) {}
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+  finish();
+}
 
 void Progress::update(long done) {
   done_ = done;

@@ -8,7 +8,9 @@ namespace tinyprep {
 namespace {
 volatile std::sig_atomic_t g_interrupted = 0;
 
-extern "C" void on_signal(int) { g_interrupted = 1; }
+extern "C" void on_signal(int) {
+  g_interrupted = 1;
+}
 }  // namespace
 
 void install_signal_handlers() {
@@ -21,12 +23,16 @@ void install_signal_handlers() {
   std::signal(SIGPIPE, SIG_IGN);
 }
 
-bool interrupted() { return g_interrupted != 0; }
+bool interrupted() {
+  return g_interrupted != 0;
+}
 
 void check_interrupted() {
   if (g_interrupted) throw interrupted_error();
 }
 
-void request_interrupt() { g_interrupted = 1; }
+void request_interrupt() {
+  g_interrupted = 1;
+}
 
 }  // namespace tinyprep

@@ -30,13 +30,9 @@ Dataset Dataset::create(const fs::path& dir, const std::string& name, bool force
   if (ec) throw Error(dir.string(), 0, "cannot create: " + ec.message());
   Dataset d;
   d.dir_ = fs::absolute(dir).lexically_normal();
-  d.info_ = Json{{"name", name},
-                 {"version", "1.0.0"},
-                 {"description", ""},
-                 {"license", ""},
-                 {"modality", nullptr},
-                 {"labels", Json::array()},
-                 {"format", Json::object()}};
+  d.info_ = Json{
+      {"name", name},        {"version", "1.0.0"},      {"description", ""},       {"license", ""},
+      {"modality", nullptr}, {"labels", Json::array()}, {"format", Json::object()}};
   d.save();
   if (!fs::exists(d.manifest(), ec)) write_file_atomic(d.manifest().string(), "", false);
   return d;
@@ -110,7 +106,8 @@ bool is_valid_utf8(std::string_view s) {
 
 void check_label(const std::string& label, const std::string& where, long line) {
   if (label.empty()) throw Error(where, line, "empty label");
-  if (label == "." || label == "..") throw Error(where, line, "label '" + label + "' is not allowed");
+  if (label == "." || label == "..")
+    throw Error(where, line, "label '" + label + "' is not allowed");
   if (!is_valid_utf8(label)) throw Error(where, line, "label is not valid UTF-8");
   for (unsigned char c : label) {
     if (c == '/' || c == '\\')

@@ -25,9 +25,15 @@ std::string Sample::id() const {
   return id;
 }
 
-std::string Sample::label() const { return str("label"); }
-std::string Sample::split() const { return str("split"); }
-std::string Sample::group() const { return str("group"); }
+std::string Sample::label() const {
+  return str("label");
+}
+std::string Sample::split() const {
+  return str("split");
+}
+std::string Sample::group() const {
+  return str("group");
+}
 
 fs::path Sample::resolve(const std::string& path) const {
   fs::path p = fs::path(path);
@@ -41,9 +47,13 @@ fs::path Sample::media_path() const {
   return resolve(p);
 }
 
-void Sample::fail(const std::string& what) const { throw Error(source, line, what); }
+void Sample::fail(const std::string& what) const {
+  throw Error(source, line, what);
+}
 
-void Sample::warn(const std::string& what) const { tinyprep::warn(source, line, what); }
+void Sample::warn(const std::string& what) const {
+  tinyprep::warn(source, line, what);
+}
 
 std::string ManifestReader::manifest_file(const std::string& name) {
   std::error_code ec;
@@ -80,8 +90,7 @@ bool ManifestReader::next(Sample& sample) {
       if (at != std::string::npos) what = what.substr(at + 2);
       throw Error(lines_.name(), lines_.line_number(), "not JSON: " + what);
     }
-    if (!parsed.is_object())
-      throw Error(lines_.name(), lines_.line_number(), "not a JSON object");
+    if (!parsed.is_object()) throw Error(lines_.name(), lines_.line_number(), "not a JSON object");
     sample.json = std::move(parsed);
     sample.source = lines_.name();
     sample.line = lines_.line_number();

@@ -19,10 +19,10 @@ inline constexpr std::string_view kPathFields[] = {"path", "features.path"};
 
 /// One manifest line and where it came from.
 struct Sample {
-  Json json;                    ///< the whole line, unknown fields included
-  std::string source;           ///< manifest name for errors ("<stdin>" on a pipe)
-  long line = 0;                ///< 1-based line number in `source`
-  std::filesystem::path base;   ///< folder the line's relative paths are relative to
+  Json json;                   ///< the whole line, unknown fields included
+  std::string source;          ///< manifest name for errors ("<stdin>" on a pipe)
+  long line = 0;               ///< 1-based line number in `source`
+  std::filesystem::path base;  ///< folder the line's relative paths are relative to
 
   /// The `id` field; throws Error(source, line) when missing or not a string.
   std::string id() const;

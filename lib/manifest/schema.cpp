@@ -15,7 +15,8 @@ bool has_type(const Json& value, const std::string& type) {
   if (type == "string") return value.is_string();
   if (type == "integer")
     return value.is_number_integer() ||
-           (value.is_number_float() && value.get<double>() == static_cast<long long>(value.get<double>()));
+           (value.is_number_float() &&
+            value.get<double>() == static_cast<long long>(value.get<double>()));
   if (type == "number") return value.is_number();
   if (type == "boolean") return value.is_boolean();
   if (type == "null") return value.is_null();
@@ -27,11 +28,14 @@ const std::regex& cached_regex(const std::string& pattern) {
   static std::map<std::string, std::regex> cache;
   std::lock_guard lock(mutex);
   auto it = cache.find(pattern);
-  if (it == cache.end()) it = cache.emplace(pattern, std::regex(pattern, std::regex::ECMAScript)).first;
+  if (it == cache.end())
+    it = cache.emplace(pattern, std::regex(pattern, std::regex::ECMAScript)).first;
   return it->second;
 }
 
-std::string where_or_root(const std::string& where) { return where.empty() ? "/" : where; }
+std::string where_or_root(const std::string& where) {
+  return where.empty() ? "/" : where;
+}
 
 }  // namespace
 
@@ -97,8 +101,8 @@ void Schema::check_at(const Json& s, const Json& v, const std::string& where,
     const auto& text = v.get_ref<const std::string&>();
     if (auto m = s.find("minLength"); m != s.end() && text.size() < m->get<size_t>())
       out.push_back(at + ": must not be empty");
-    if (auto p = s.find("pattern"); p != s.end() &&
-                                    !std::regex_search(text, cached_regex(p->get<std::string>())))
+    if (auto p = s.find("pattern");
+        p != s.end() && !std::regex_search(text, cached_regex(p->get<std::string>())))
       out.push_back(at + ": " + v.dump() + " does not match " + p->get<std::string>());
   }
   if (v.is_array()) {
@@ -138,7 +142,9 @@ void Schema::check_at(const Json& s, const Json& v, const std::string& where,
       passing += sub.empty();
     }
     bool ok = std::string(combinator) == "anyOf" ? passing > 0 : passing == 1;
-    if (!ok) out.push_back(at + ": matches " + std::to_string(passing) + " of the " + combinator + " options");
+    if (!ok)
+      out.push_back(at + ": matches " + std::to_string(passing) + " of the " + combinator +
+                    " options");
   }
   if (auto all = s.find("allOf"); all != s.end())
     for (const auto& option : *all) check_at(option, v, where, out);
