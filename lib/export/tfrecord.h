@@ -1,0 +1,58 @@
+#pragma once
+// TFRecord files as TensorFlow writes them: for each record, its length as uint64
+// little-endian, the masked CRC32C of those 8 bytes, the bytes, the masked CRC32C of the bytes.
+// With GZIP the whole stream is one gzip member (tf.data.TFRecordDataset(...,
+// compression_type="GZIP") and `gzip -d` both read it).
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "export/staged_file.h"
+
+struct z_stream_s;
+
+namespace tinyprep {
+
+/// Writes records into a StagedFile; close() hands the file back for publishing.
+class TfRecordWriter {
+ public:
+  /// `gzip_level` 0 writes plain TFRecord, 1-9 GZIP at that level.
+  TfRecordWriter(std::unique_ptr<StagedFile> file, int gzip_level = 0);
+  ~TfRecordWriter();
+  TfRecordWriter(const TfRecordWriter&) = delete;
+  TfRecordWriter& operator=(const TfRecordWriter&) = delete;
+
+  /// Frames and writes one record; throws Error naming the file on I/O failure.
+  void write(std::string_view record);
+  /// Finishes the gzip stream, fsyncs and closes; returns the file, still unpublished.
+  std::unique_ptr<StagedFile> close();
+
+  uint64_t records() const { return records_; }
+  /// Record bytes written (without framing or compression): TFDS's numBytes.
+  uint64_t record_bytes() const { return record_bytes_; }
+  /// Bytes in the file so far (compressed size with GZIP).
+  uint64_t file_bytes() const { return file_->size(); }
+  const StagedFile& file() const { return *file_; }
+
+ private:
+  void put(std::string_view bytes);
+  void deflate_out(int flush);
+
+  std::unique_ptr<StagedFile> file_;
+  std::unique_ptr<z_stream_s> zs_;
+  std::string zbuf_;
+  uint64_t records_ = 0;
+  uint64_t record_bytes_ = 0;
+};
+
+/// The 12-byte header of a record of `length` bytes: length and its masked CRC32C.
+std::string tfrecord_header(uint64_t length);
+/// The 4-byte footer of `record`: its masked CRC32C.
+std::string tfrecord_footer(std::string_view record);
+
+/// TFDS's shard file name: "{name}-{split}.tfrecord-{index:05d}-of-{count:05d}".
+std::string shard_file_name(const std::string& name, const std::string& split, size_t index,
+                            size_t count);
+
+}  // namespace tinyprep
