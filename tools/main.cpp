@@ -29,9 +29,9 @@ struct Command {
 const Command kCommands[] = {
     {"import", "turn existing audio, image and CSV files into manifest lines", setup_import},
     {"init", "make an empty dataset folder (dataset.json, samples.jsonl, data/)", setup_init},
-    // {"stats", "count samples per label and split, durations, rates and sizes", setup_stats},
-    // {"validate", "check a manifest: schema, files, hashes, duplicates, format drift",
-     // setup_validate},
+    {"stats", "count samples per label and split, durations, rates and sizes", setup_stats},
+    {"validate", "check a manifest: schema, files, hashes, duplicates, format drift",
+     setup_validate},
 };
 
 const char* kExitCodes =
