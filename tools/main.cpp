@@ -127,8 +127,7 @@ int run(int argc, char** argv) {
     std::fputs(app.help().c_str(), stdout);
     return 0;
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "%s: %s\nSee '%s --help'.\n", program.c_str(), e.what(),
-                 program.c_str());
+    std::fprintf(stderr, "%s: %s\nSee '%s --help'.\n", program.c_str(), e.what(), program.c_str());
     return static_cast<int>(ExitCode::kUsage);
   }
   install_signal_handlers();
@@ -150,4 +149,6 @@ int run(int argc, char** argv) {
 }  // namespace
 }  // namespace tinyprep
 
-int main(int argc, char** argv) { return tinyprep::run(argc, argv); }
+int main(int argc, char** argv) {
+  return tinyprep::run(argc, argv);
+}

@@ -21,28 +21,62 @@ using SndHandle = std::unique_ptr<SNDFILE, SndCloser>;
 std::string describe_format(int format) {
   std::string major;
   switch (format & SF_FORMAT_TYPEMASK) {
-    case SF_FORMAT_WAV: major = "wav"; break;
-    case SF_FORMAT_WAVEX: major = "wav"; break;
-    case SF_FORMAT_FLAC: major = "flac"; break;
-    case SF_FORMAT_OGG: major = "ogg"; break;
-    case SF_FORMAT_AIFF: major = "aiff"; break;
-    case SF_FORMAT_RAW: major = "raw"; break;
-    default: major = "other"; break;
+    case SF_FORMAT_WAV:
+      major = "wav";
+      break;
+    case SF_FORMAT_WAVEX:
+      major = "wav";
+      break;
+    case SF_FORMAT_FLAC:
+      major = "flac";
+      break;
+    case SF_FORMAT_OGG:
+      major = "ogg";
+      break;
+    case SF_FORMAT_AIFF:
+      major = "aiff";
+      break;
+    case SF_FORMAT_RAW:
+      major = "raw";
+      break;
+    default:
+      major = "other";
+      break;
   }
   std::string sub;
   switch (format & SF_FORMAT_SUBMASK) {
-    case SF_FORMAT_PCM_S8: sub = "pcm8"; break;
-    case SF_FORMAT_PCM_U8: sub = "pcm8u"; break;
-    case SF_FORMAT_PCM_16: sub = "pcm16"; break;
-    case SF_FORMAT_PCM_24: sub = "pcm24"; break;
-    case SF_FORMAT_PCM_32: sub = "pcm32"; break;
-    case SF_FORMAT_FLOAT: sub = "float"; break;
-    case SF_FORMAT_DOUBLE: sub = "double"; break;
-    case SF_FORMAT_VORBIS: sub = "vorbis"; break;
+    case SF_FORMAT_PCM_S8:
+      sub = "pcm8";
+      break;
+    case SF_FORMAT_PCM_U8:
+      sub = "pcm8u";
+      break;
+    case SF_FORMAT_PCM_16:
+      sub = "pcm16";
+      break;
+    case SF_FORMAT_PCM_24:
+      sub = "pcm24";
+      break;
+    case SF_FORMAT_PCM_32:
+      sub = "pcm32";
+      break;
+    case SF_FORMAT_FLOAT:
+      sub = "float";
+      break;
+    case SF_FORMAT_DOUBLE:
+      sub = "double";
+      break;
+    case SF_FORMAT_VORBIS:
+      sub = "vorbis";
+      break;
 #ifdef SF_FORMAT_OPUS
-    case SF_FORMAT_OPUS: sub = "opus"; break;
+    case SF_FORMAT_OPUS:
+      sub = "opus";
+      break;
 #endif
-    default: sub = "other"; break;
+    default:
+      sub = "other";
+      break;
   }
   return major + "/" + sub;
 }
@@ -93,7 +127,8 @@ void check_wav_length(const std::string& path, const AudioInfo& info) {
     }
   }
   std::fclose(f);
-  if (truncated) throw Error(path, 0, "truncated WAV: the data chunk is shorter than its header says");
+  if (truncated)
+    throw Error(path, 0, "truncated WAV: the data chunk is shorter than its header says");
 }
 
 }  // namespace
@@ -112,8 +147,9 @@ AudioClip read_audio(const std::string& path) {
   clip.samples.resize(static_cast<size_t>(clip.info.frames) * clip.info.channels);
   sf_count_t got = sf_readf_float(f.get(), clip.samples.data(), clip.info.frames);
   if (got != clip.info.frames)
-    throw Error(path, 0, "truncated audio: read " + std::to_string(got) + " of " +
-                             std::to_string(clip.info.frames) + " frames");
+    throw Error(path, 0,
+                "truncated audio: read " + std::to_string(got) + " of " +
+                    std::to_string(clip.info.frames) + " frames");
   if (clip.info.is_float)
     for (size_t i = 0; i < clip.samples.size(); ++i)
       if (!std::isfinite(clip.samples[i]))
