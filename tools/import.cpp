@@ -35,7 +35,7 @@ RunFn setup_import(CLI::App& app) {
   return [o] {
     ImportResult r = run_import(*o);
     std::string where = o->into.empty() ? "" : " into " + o->into;
-    note("imported " + std::to_string(r.imported) + " files" + where +
+    note("imported " + std::to_string(r.imported) + (r.imported == 1 ? " file" : " files") + where +
          (r.skipped ? ", skipped " + std::to_string(r.skipped) : ""));
     return 0;
   };
