@@ -1,5 +1,7 @@
 #include "ingest/name_pattern.h"
 
+#include <cctype>
+
 #include "core/error.h"
 
 namespace tinyprep {
@@ -14,6 +16,10 @@ NamePattern::NamePattern(const std::string& pattern) : text_(pattern) {
         throw usage_error("--pattern '" + pattern + "': '{' without '}'");
       std::string field = pattern.substr(i + 1, close - i - 1);
       if (field.empty()) throw usage_error("--pattern '" + pattern + "': empty {}");
+      for (char f : field)
+        if (!std::isalnum(static_cast<unsigned char>(f)) && f != '_')
+          throw usage_error("--pattern '" + pattern + "': '{" + field +
+                            "}' is not a field name (letters, digits, _)");
       fields_.push_back(field);
       re += "([^/]+?)";
       i = close;
