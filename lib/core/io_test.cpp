@@ -1,0 +1,84 @@
+#include "core/io.h"
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.h"
+
+using namespace tinyprep;
+namespace fs = std::filesystem;
+
+namespace {
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    char tmpl[] = "/tmp/tinyprep-io-XXXXXX";
+    path = mkdtemp(tmpl);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  size_t entries() const {
+    return static_cast<size_t>(std::distance(fs::directory_iterator(path), {}));
+  }
+};
+}  // namespace
+
+TEST_CASE("an Output appears under its final name only when committed") {
+  TempDir dir;
+  std::string path = (dir.path / "out.txt").string();
+  {
+    Output out(path);
+    out.write("half");
+    CHECK_FALSE(fs::exists(path));
+    CHECK(dir.entries() == 1);  // the temporary file
+  }                             // destroyed without commit: as after an error
+  CHECK(dir.entries() == 0);
+  {
+    Output out(path);
+    out.write("whole");
+    out.commit();
+  }
+  CHECK(read_file(path) == "whole");
+  CHECK(dir.entries() == 1);
+}
+
+TEST_CASE("an existing output is refused unless forced") {
+  TempDir dir;
+  std::string path = (dir.path / "out.txt").string();
+  write_file_atomic(path, "first");
+  CHECK_THROWS_WITH(Output(path), "already exists (use --force to replace it)");
+  write_file_atomic(path, "second", true);
+  CHECK(read_file(path) == "second");
+}
+
+TEST_CASE("an output in a missing folder names the folder") {
+  try {
+    Output out("/nonexistent-folder/x.txt");
+    FAIL("expected an error");
+  } catch (const Error& e) {
+    CHECK(e.path() == "/nonexistent-folder/x.txt");
+    CHECK(std::string(e.what()) == "cannot write: folder /nonexistent-folder does not exist");
+  }
+}
+
+TEST_CASE("LineReader numbers lines and strips CR LF") {
+  TempDir dir;
+  std::string path = (dir.path / "in.txt").string();
+  std::ofstream(path) << "a\r\nb\n\nc";
+  LineReader reader(path);
+  std::string line;
+  std::vector<std::string> got;
+  while (reader.next(line)) got.push_back(line);
+  CHECK(got == std::vector<std::string>{"a", "b", "", "c"});
+  CHECK(reader.line_number() == 4);
+  CHECK_THROWS_WITH(LineReader((dir.path / "missing").string()),
+                    "cannot open: No such file or directory");
+}
+
+TEST_CASE("errors print file and line") {
+  CHECK(Error("a.jsonl", 3, "not JSON").located() == "a.jsonl:3: not JSON");
+  CHECK(Error("a.wav", 0, "truncated").located() == "a.wav: truncated");
+  CHECK(usage_error("bad").code() == ExitCode::kUsage);
+}
