@@ -69,11 +69,9 @@ std::string describe_format(int format) {
     case SF_FORMAT_VORBIS:
       sub = "vorbis";
       break;
-#ifdef SF_FORMAT_OPUS
     case SF_FORMAT_OPUS:
       sub = "opus";
       break;
-#endif
     default:
       sub = "other";
       break;

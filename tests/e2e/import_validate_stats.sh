@@ -87,6 +87,22 @@ grep -q '"label":"ring".*"csv":{"rows":128,"columns":3,"header":\["x","y","z"\]}
   fail "csv facts: $(cat imu.jsonl)"
 tp validate imu.jsonl 2>/dev/null || fail "validate csv"
 
+# FLAC, OGG/Vorbis and OGG/Opus through libsndfile.
+mkdir -p codecs
+"$PY" - "$SHARED_DATA/kws_tflm/yes_1000ms.wav" <<'PY'
+import sys, soundfile as sf
+data, rate = sf.read(sys.argv[1], dtype="int16")
+sf.write("codecs/yes.flac", data, rate, format="FLAC", subtype="PCM_16")
+sf.write("codecs/yes.ogg", data, rate, format="OGG", subtype="VORBIS")
+sf.write("codecs/yes.opus", data, rate, format="OGG", subtype="OPUS")
+PY
+tp import --label yes codecs > codecs.jsonl
+grep -q '"id":"yes","path":"codecs/yes.flac".*"sample_rate":16000,"channels":1,"frames":16000,.*"format":"flac/pcm16"' codecs.jsonl ||
+  fail "flac: $(cat codecs.jsonl)"
+grep -q '"format":"ogg/vorbis"' codecs.jsonl || fail "vorbis: $(cat codecs.jsonl)"
+grep -q '"format":"ogg/opus"' codecs.jsonl || fail "opus: $(cat codecs.jsonl)"
+tp validate codecs.jsonl 2>/dev/null || fail "validate codecs"
+
 # --json report on stdout; --expect drift on FSDD (8 kHz, short clips).
 expect_fail 1 'sample rate 8000 Hz, expected 16000' -- \
   tp validate --expect rate=16000,channels=1,length-ms=1000 fsdd.jsonl
