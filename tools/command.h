@@ -12,6 +12,7 @@ using RunFn = std::function<int()>;
 using SetupFn = RunFn (*)(CLI::App& app);
 
 // One per tools/<command>.cpp, listed in the table in tools/main.cpp.
+RunFn setup_export(CLI::App& app);
 RunFn setup_import(CLI::App& app);
 RunFn setup_init(CLI::App& app);
 RunFn setup_stats(CLI::App& app);

@@ -27,6 +27,7 @@ struct Command {
 
 // Every command, alphabetical, one line each. `tinyprep --help` prints this table.
 const Command kCommands[] = {
+    {"export", "write TFRecord shards or an HDF5 file that TensorFlow and h5py load", setup_export},
     {"import", "turn existing audio, image and CSV files into manifest lines", setup_import},
     {"init", "make an empty dataset folder (dataset.json, samples.jsonl, data/)", setup_init},
     {"stats", "count samples per label and split, durations, rates and sizes", setup_stats},

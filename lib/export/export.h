@@ -1,0 +1,54 @@
+#pragma once
+// `tinyprep export`: manifest lines in, TFRecord shards or one HDF5 file out.
+//
+// The manifest is read twice: a first pass reads only the JSON lines (counts per split, the
+// label set, declared shapes and feature configs; cheap), so that label indices and shard
+// names are known before any data is written; the second pass streams each sample's array once,
+// in batches on a thread pool with output in manifest order. Memory is bounded by the batch,
+// not the dataset. A manifest on stdin is spooled to a temporary file for the two passes.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "export/export_info.h"
+#include "export/npy.h"
+#include "export/tfrecord_shards.h"
+#include "manifest/manifest.h"
+
+namespace tinyprep {
+
+struct ExportOptions {
+  std::string format;               ///< "tfrecord" or "hdf5"
+  std::string manifest = "-";       ///< .jsonl file, dataset folder, or "-"
+  std::string out;                  ///< folder (TFRecord) or file (HDF5)
+  std::string name;                 ///< "" = the dataset's name, else "data"
+  std::vector<std::string> labels;  ///< ordered label list; "" = dataset.json's, else sorted
+  ExampleKeys keys;
+  ShardPlan shards;
+  int gzip_level = 0;          ///< TFRecord GZIP level (0 = none)
+  bool hdf5_gzip = true;       ///< HDF5 shuffle + gzip level 4
+  std::string image_encoding;  ///< "", "png" or "jpeg": store images encoded
+  unsigned jobs = 0;           ///< 0 = all cores
+  bool force = false;
+  std::string tinyprep_version, command;
+};
+
+/// One sample's array: raw little-endian C-order bytes, or an encoded image file's bytes.
+struct SampleArray {
+  DType dtype = DType::kFloat32;
+  std::vector<size_t> shape;
+  std::string data;
+};
+
+/// Loads a sample that has no `features`: its raw media as an array (audio as float32 in
+/// [-1, 1], shape (frames,) or (frames, channels); images as uint8 pixels (h, w, c), or the
+/// encoded file when options.image_encoding is set). Throws Error naming the sample.
+/// The command supplies it, since it knows the audio and image modules.
+using MediaLoader = std::function<SampleArray(const Sample&, const ExportOptions&)>;
+
+/// Runs the export; returns what it wrote (for --print-loader). Throws Error for bad input
+/// (naming the manifest line), usage_error for bad options, interrupted_error on Ctrl-C;
+/// nothing is left under a final name unless the whole export succeeded.
+ExportInfo run_export(const ExportOptions& options, const MediaLoader& load_media);
+
+}  // namespace tinyprep

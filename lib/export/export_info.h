@@ -1,0 +1,63 @@
+#pragma once
+// What an export holds, and the self-describing files written beside it: TFDS's
+// dataset_info.json, features.json and <label>.labels.txt, tinyprep.json, and the few lines
+// of Python that load it (--print-loader).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "export/npy.h"
+#include "manifest/manifest.h"
+
+namespace tinyprep {
+
+/// Feature key names in each tf.train.Example (configurable with --key).
+struct ExampleKeys {
+  std::string x = "x", shape = "shape", label = "label", label_name = "label_name", id = "id";
+  /// Sets one key from "x=features"; throws usage_error for unknown keys or empty names.
+  void set(const std::string& assignment);
+};
+
+struct SplitInfo {
+  std::string name;
+  uint64_t count = 0;
+  std::vector<uint64_t> shard_lengths;  ///< TFRecord only
+  uint64_t num_bytes = 0;               ///< serialized Example bytes (TFDS's numBytes)
+};
+
+struct ExportInfo {
+  std::string format;  ///< "tfrecord" or "hdf5"
+  std::string name;
+  std::string version = "1.0.0";
+  std::string description, license;
+  std::vector<std::string> label_names;
+  DType dtype = DType::kFloat32;
+  std::vector<size_t> shape;
+  std::string image_encoding;  ///< "png" or "jpeg" when x holds encoded images
+  Json feature_config;
+  ExampleKeys keys;
+  std::vector<SplitInfo> splits;
+  int gzip_level = 0;      ///< TFRecord GZIP level, 0 for none
+  bool hdf5_gzip = false;  ///< HDF5 shuffle + gzip filters
+  std::string tinyprep_version, command;
+};
+
+/// TFDS's dataset_info.json (proto3 JSON: int64 values as strings).
+std::string dataset_info_json(const ExportInfo& info);
+/// TFDS's features.json: a FeaturesDict of x, shape, label (ClassLabel), label_name, id.
+std::string features_json(const ExportInfo& info);
+/// TFDS's ClassLabel names file: one name per line.
+std::string labels_txt(const ExportInfo& info);
+/// tinyprep.json: version, command line, format, keys, dtype and shape, feature config,
+/// label names, split sizes.
+std::string tinyprep_json(const ExportInfo& info);
+/// The Python that loads the export at `out` (tf.data for TFRecord, h5py for HDF5).
+std::string loader_python(const ExportInfo& info, const std::string& out);
+
+/// Splits in the order they are listed: train, validation, test, others by name, all last.
+bool split_order_less(const std::string& a, const std::string& b);
+
+/// Python's repr of a string literal (single quotes, escapes) for generated code.
+std::string python_string(const std::string& s);
+
+}  // namespace tinyprep
