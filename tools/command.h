@@ -15,6 +15,8 @@ using SetupFn = RunFn (*)(CLI::App& app);
 RunFn setup_export(CLI::App& app);
 RunFn setup_import(CLI::App& app);
 RunFn setup_init(CLI::App& app);
+RunFn setup_label(CLI::App& app);
+RunFn setup_split(CLI::App& app);
 RunFn setup_stats(CLI::App& app);
 RunFn setup_validate(CLI::App& app);
 

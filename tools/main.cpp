@@ -30,6 +30,8 @@ const Command kCommands[] = {
     {"export", "write TFRecord shards or an HDF5 file that TensorFlow and h5py load", setup_export},
     {"import", "turn existing audio, image and CSV files into manifest lines", setup_import},
     {"init", "make an empty dataset folder (dataset.json, samples.jsonl, data/)", setup_init},
+    {"label", "rename, set, fold into _unknown_ and filter labels", setup_label},
+    {"split", "assign train / validation / test splits: hashed, grouped, stratified", setup_split},
     {"stats", "count samples per label and split, durations, rates and sizes", setup_stats},
     {"validate", "check a manifest: schema, files, hashes, duplicates, format drift",
      setup_validate},

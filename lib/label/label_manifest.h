@@ -1,0 +1,21 @@
+#pragma once
+// `tinyprep label` without argv: stream a manifest through LabelRules.
+#include <string>
+
+#include "label/label_rules.h"
+
+namespace tinyprep {
+
+struct LabelRunOptions {
+  std::string input = "-";   ///< manifest file, dataset folder or "-"
+  std::string output = "-";  ///< manifest file or "-"
+  bool force = false;        ///< replace an existing output
+  /// The output replaces a dataset's samples.jsonl: bring dataset.json's label list along.
+  bool update_dataset = false;
+};
+
+/// Relabels and filters every line; returns the number of lines written. Throws Error naming
+/// the line for a bad line, and naming the input when it has no samples.
+long label_manifest(LabelRules& rules, const LabelRunOptions& options);
+
+}  // namespace tinyprep
