@@ -7,7 +7,13 @@ built at runtime from a FileDescriptorProto (no protoc, no TensorFlow).
 
   export_check.py tfrecord FILE [--gzip]   prints one JSON object per record
   export_check.py hdf5 FILE                prints the whole file as one JSON object
+  export_check.py verify-tfrecord OUT MANIFEST [--gzip] [--key K=NAME ...]
+  export_check.py verify-hdf5 FILE MANIFEST [--compression none]
+      check every value of an export against the manifest's arrays (features .npy, or the
+      raw media: audio through python3-soundfile, CSV through numpy), in manifest order;
+      exits non-zero with a message at the first difference.
 """
+import os
 import gzip
 import json
 import struct
@@ -149,10 +155,157 @@ def hdf5(path):
     print(json.dumps(out))
 
 
+def expected_samples(manifest):
+    """(split, id, label, array) per manifest line, arrays as the export should hold them."""
+    base = os.path.dirname(os.path.abspath(manifest))
+    out = []
+    for line in open(manifest, encoding="utf-8"):
+        if not line.strip():
+            continue
+        d = json.loads(line)
+        feats = d.get("features")
+        if feats:
+            x = np.load(os.path.join(base, feats["path"]))
+        else:
+            path = os.path.join(base, d["path"])
+            if path.endswith(".csv"):
+                import csv
+                rows = [r for r in csv.reader(open(path)) if r]
+                try:
+                    [float(v) for v in rows[0]]
+                except ValueError:
+                    rows = rows[1:]
+                x = np.array(rows, dtype=np.float32)
+            else:
+                import soundfile
+                x, _ = soundfile.read(path, dtype="float32", always_2d=False)
+        out.append((d.get("split") or "all", d["id"], d.get("label", ""), x))
+    return out
+
+
+def fail(msg):
+    raise SystemExit("export_check: " + msg)
+
+
+def verify_tfrecord(out, manifest, gzipped, keys):
+    info = json.load(open(os.path.join(out, "dataset_info.json")))
+    tp = json.load(open(os.path.join(out, "tinyprep.json")))
+    feats = json.load(open(os.path.join(out, "features.json")))["featuresDict"]["features"]
+    k = {"x": "x", "shape": "shape", "label": "label", "label_name": "label_name", "id": "id"}
+    k.update(keys)
+    labels = open(os.path.join(out, k["label"] + ".labels.txt"), encoding="utf-8").read()
+    labels = labels.splitlines()
+    if labels != tp["label_names"]:
+        fail("labels.txt and tinyprep.json disagree")
+    if set(feats) != set(k.values()):
+        fail(f"features.json has {sorted(feats)}")
+    if feats[k["label"]]["classLabel"]["numClasses"] != str(len(labels)):
+        fail("features.json numClasses")
+    by_split = {}
+    for sample in expected_samples(manifest):
+        by_split.setdefault(sample[0], []).append(sample)
+    if [s["name"] for s in info["splits"]] != sorted(by_split, key=lambda s: (
+            {"train": 0, "validation": 1, "test": 2, "all": 4}.get(s, 3), s)):
+        fail(f"splits {[s['name'] for s in info['splits']]} vs manifest {sorted(by_split)}")
+    cls = example_class()
+    name = info["name"]
+    files_seen = set()
+    total = 0
+    for split in info["splits"]:
+        n = len(split["shardLengths"])
+        records = []
+        num_bytes = 0
+        for i, length in enumerate(split["shardLengths"]):
+            fname = f"{name}-{split['name']}.tfrecord-{i:05d}-of-{n:05d}"
+            files_seen.add(fname)
+            data = open(os.path.join(out, fname), "rb").read()
+            if gzipped:
+                data = gzip.decompress(data)
+            shard = list(read_records(data, fname))
+            if len(shard) != int(length):
+                fail(f"{fname}: {len(shard)} records, dataset_info.json says {length}")
+            num_bytes += sum(len(r) for r in shard)
+            records += shard
+        if str(num_bytes) != split["numBytes"]:
+            fail(f"{split['name']}: numBytes {split['numBytes']}, records hold {num_bytes}")
+        expected = by_split[split["name"]]
+        if len(records) != len(expected):
+            fail(f"{split['name']}: {len(records)} records, manifest has {len(expected)}")
+        for record, (_, sid, label, x) in zip(records, expected):
+            ex = decode_example(cls, record)
+            kind = "float_list" if x.dtype == np.float32 else "int64_list"
+            got = ex[k["x"]]
+            if got["kind"] != kind:
+                fail(f"{sid}: x is {got['kind']}")
+            want = x.reshape(-1).astype(np.float32 if kind == "float_list" else np.int64)
+            if not np.array_equal(np.array(got["value"], dtype=want.dtype), want):
+                fail(f"{sid}: x values differ")
+            if ex[k["shape"]]["value"] != list(x.shape):
+                fail(f"{sid}: shape {ex[k['shape']]['value']} != {list(x.shape)}")
+            want_label = labels.index(label) if label else -1
+            if ex[k["label"]]["value"] != [want_label]:
+                fail(f"{sid}: label {ex[k['label']]['value']} != {want_label}")
+            if bytes.fromhex(ex[k["label_name"]]["value"][0]).decode() != label:
+                fail(f"{sid}: label_name")
+            if bytes.fromhex(ex[k["id"]]["value"][0]).decode() != sid:
+                fail(f"{sid}: id")
+            total += 1
+    shards = {f for f in os.listdir(out) if ".tfrecord-" in f}
+    if shards != files_seen:
+        fail(f"shard files {sorted(shards - files_seen)} not in dataset_info.json")
+    print(f"ok: {total} examples in {len(files_seen)} shards")
+
+
+def verify_hdf5(path, manifest, compression):
+    import h5py
+    by_split = {}
+    for sample in expected_samples(manifest):
+        by_split.setdefault(sample[0], []).append(sample)
+    with h5py.File(path, "r") as f:
+        labels = [str(v) for v in f.attrs["label_names"]]
+        for key in ("feature_config", "tinyprep_version", "command"):
+            if key not in f.attrs:
+                fail(f"no root attribute {key}")
+        json.loads(f.attrs["feature_config"])
+        if sorted(f.keys()) != sorted(by_split):
+            fail(f"groups {sorted(f.keys())} vs splits {sorted(by_split)}")
+        total = 0
+        for split, expected in by_split.items():
+            g = f[split]
+            x, y, ids = g["x"], g["y"][:], g["id"].asstr()[:]
+            if x.shape[0] != len(expected) or len(y) != len(expected) or len(ids) != len(expected):
+                fail(f"{split}: {x.shape[0]} rows, manifest has {len(expected)}")
+            if x.maxshape[0] is not None or x.chunks is None:
+                fail(f"{split}/x is not extendible and chunked")
+            want_filter = None if compression == "none" else "gzip"
+            if x.compression != want_filter or x.shuffle != (want_filter is not None):
+                fail(f"{split}/x filters: {x.compression}, shuffle {x.shuffle}")
+            if want_filter and x.compression_opts != 4:
+                fail(f"{split}/x gzip level {x.compression_opts}")
+            if y.dtype != np.int64:
+                fail(f"{split}/y is {y.dtype}")
+            xs = x[:]
+            for i, (_, sid, label, want) in enumerate(expected):
+                if xs[i].dtype != want.dtype or not np.array_equal(xs[i], want):
+                    fail(f"{split}/x[{i}] ({sid}) differs")
+                if y[i] != (labels.index(label) if label else -1):
+                    fail(f"{split}/y[{i}] ({sid}) is {y[i]}")
+                if ids[i] != sid:
+                    fail(f"{split}/id[{i}] is {ids[i]}, expected {sid}")
+                total += 1
+    print(f"ok: {total} samples")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "tfrecord":
         tfrecord(sys.argv[2], "--gzip" in sys.argv[3:])
     elif sys.argv[1] == "hdf5":
         hdf5(sys.argv[2])
+    elif sys.argv[1] == "verify-tfrecord":
+        rest = sys.argv[4:]
+        keys = dict(rest[i + 1].split("=", 1) for i, a in enumerate(rest) if a == "--key")
+        verify_tfrecord(sys.argv[2], sys.argv[3], "--gzip" in rest, keys)
+    elif sys.argv[1] == "verify-hdf5":
+        verify_hdf5(sys.argv[2], sys.argv[3], "none" if "none" in sys.argv[4:] else "gzip")
     else:
         raise SystemExit(__doc__)
