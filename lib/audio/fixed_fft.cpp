@@ -2,15 +2,8 @@
 
 #include <cmath>
 
+#include "audio/fixed_fft_avx2.h"
 #include "core/error.h"
-
-// The hot loops are written lane-by-lane for the auto-vectoriser; on x86-64 Linux with GCC they
-// are also compiled for AVX2 and picked at load time (the integer results are the same).
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define TINYPREP_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define TINYPREP_VECTOR_CLONES
-#endif
 
 namespace tinyprep {
 namespace {
@@ -80,7 +73,9 @@ void butterfly2(ComplexInt16* f, const ComplexInt16* tw, int stride, int m) {
   }
 }
 
-// ---- The vectorised path for n = 512 (a 256-point complex FFT, four radix-4 stages). ----
+// ---- The fast path for n = 512 (a 256-point complex FFT, four radix-4 stages). ----
+// These portable loops are written lane by lane for the auto-vectoriser; fixed_fft_avx2.cpp has
+// the same steps in AVX2 intrinsics, used when the CPU has AVX2.
 // Real and imaginary parts live in separate arrays. Each stage runs its butterflies lane by
 // lane over a contiguous run (sub-transforms for the first two stages, frequencies for the
 // last two, with one 16x16 transpose between); every butterfly does exactly the arithmetic of
@@ -136,7 +131,6 @@ inline void radix4_run(const int16_t* __restrict xr, const int16_t* __restrict x
 
 // 256-point complex FFT: (in_re, in_im) natural order -> b (re at b, im at b + kStride),
 // natural order; a is scratch of the same shape.
-TINYPREP_VECTOR_CLONES
 void fft256(const int16_t* in_re, const int16_t* in_im, const int16_t* fast, int16_t* a,
             int16_t* b) {
   int16_t* ar = a;
@@ -170,14 +164,9 @@ void fft256(const int16_t* in_re, const int16_t* in_im, const int16_t* fast, int
 
 // kiss_fftr's split pass for bins 1..255 of a 256-point complex result z (re at z, im at
 // z + kStride) into x (same layout); bins 0 and 256 are done by the caller.
-TINYPREP_VECTOR_CLONES
-void split256(const int16_t* z, const int16_t* super, int16_t* x) {
-  const int16_t* __restrict zr = z;
-  const int16_t* __restrict zi = z + kStride;
-  const int16_t* __restrict sr = super;
-  const int16_t* __restrict si = super + 128;
-  int16_t* __restrict xr = x;
-  int16_t* __restrict xi = x + kStride;
+void split256(const int16_t* __restrict zr, const int16_t* __restrict zi,
+              const int16_t* __restrict sr, const int16_t* __restrict si, int16_t* __restrict xr,
+              int16_t* __restrict xi) {
   // k = 128 is its own mirror and handled after the loop (its second store wins).
   for (int k = 1; k < 128; ++k) {
     const int16_t pr = div2(zr[k]), pi = div2(zi[k]);
@@ -201,7 +190,6 @@ void split256(const int16_t* z, const int16_t* super, int16_t* x) {
   xi[128] = int16_t((ti - f1i) >> 1);
 }
 
-TINYPREP_VECTOR_CLONES
 void energy_soa(const int16_t* x, int first, int end, uint32_t* energy) {
   const int16_t* __restrict xr = x;
   const int16_t* __restrict xi = x + kStride;
@@ -257,7 +245,24 @@ FixedRealFft::FixedRealFft(int n) : n_(n), half_(n / 2) {
       f[kSuper + i] = super_[i].re;
       f[kSuper + 128 + i] = super_[i].im;
     }
+    use_avx2(true);
   }
+}
+
+bool FixedRealFft::use_avx2(bool on) {
+  avx2_ = false;
+#if TINYPREP_HAVE_AVX2_PATH
+  if (on && n_ == 512 && fft_avx2::available()) {
+    if (avx2_table_.empty()) {
+      avx2_table_.resize(fft_avx2::kTableSize);
+      fft_avx2::build_tables(twiddle_.data(), super_.data(), avx2_table_.data());
+    }
+    avx2_ = true;
+  }
+#else
+  (void)on;
+#endif
+  return avx2_;
 }
 
 void FixedRealFft::complex_reference(const ComplexInt16* in, ComplexInt16* out, int stride,
@@ -308,7 +313,15 @@ void FixedRealFft::forward(const int16_t* in, ComplexInt16* out) {
     f[kBufIn + i] = in[2 * i];
     f[kBufIn + 256 + i] = in[2 * i + 1];
   }
+#if TINYPREP_HAVE_AVX2_PATH
+  if (avx2_) {
+    fft_avx2::fft256(f + kBufIn, f + kBufIn + 256, avx2_table_.data(), f + kBufA, f + kBufB);
+  } else {
+    fft256(f + kBufIn, f + kBufIn + 256, f, f + kBufA, f + kBufB);
+  }
+#else
   fft256(f + kBufIn, f + kBufIn + 256, f, f + kBufA, f + kBufB);
+#endif
   for (int i = 0; i < kHalf512; ++i) zout_[i] = {f[kBufB + i], f[kBufB + kStride + i]};
   split_pass(zout_.data(), out);
 }
@@ -331,13 +344,29 @@ void FixedRealFft::power(const int16_t* even, const int16_t* odd, int first, int
   int16_t* f = soa_.data();
   int16_t* a = f + kBufA;
   int16_t* b = f + kBufB;
+#if TINYPREP_HAVE_AVX2_PATH
+  if (avx2_) {
+    fft_avx2::fft256(even, odd, avx2_table_.data(), a, b);
+    fft_avx2::split256(b, avx2_table_.data(), a);
+  } else {
+    fft256(even, odd, f, a, b);
+    split256(b, b + kStride, f + kSuper, f + kSuper + 128, a, a + kStride);
+  }
+#else
   fft256(even, odd, f, a, b);
-  split256(b, f + kSuper, a);
+  split256(b, b + kStride, f + kSuper, f + kSuper + 128, a, a + kStride);
+#endif
   // DC and Nyquist (imaginary parts 0).
   const int16_t dr = div2(b[0]), di = div2(b[kStride]);
   a[0] = int16_t(dr + di);
   a[kHalf512] = int16_t(dr - di);
   a[kStride] = a[kStride + kHalf512] = 0;
+#if TINYPREP_HAVE_AVX2_PATH
+  if (avx2_) {
+    fft_avx2::energy(a, first, end, energy);
+    return;
+  }
+#endif
   energy_soa(a, first, end, energy);
 }
 

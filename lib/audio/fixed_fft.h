@@ -38,6 +38,10 @@ class FixedRealFft {
   /// = x[2i] and odd[i] = x[2i+1], n/2 values each. 0 <= first <= end <= n/2 + 1.
   void power(const int16_t* even, const int16_t* odd, int first, int end, uint32_t* energy);
 
+  /// The 512-point path uses AVX2 kernels when the CPU has them (same results); false forces
+  /// the portable loops (for tests). Returns whether AVX2 is now in use.
+  bool use_avx2(bool on);
+
  private:
   void complex_reference(const ComplexInt16* in, ComplexInt16* out, int stride, int level);
   void split_pass(const ComplexInt16* z, ComplexInt16* out) const;
@@ -50,6 +54,8 @@ class FixedRealFft {
   std::vector<ComplexInt16> zin_, zout_, bins_;
   // Separate real/imaginary work buffers of the vectorised 512-point path.
   std::vector<int16_t> soa_;
+  bool avx2_ = false;
+  std::vector<int16_t> avx2_table_;
 };
 
 }  // namespace tinyprep
