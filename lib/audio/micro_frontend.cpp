@@ -5,6 +5,7 @@
 #include <string>
 
 #include "audio/fixed_fft.h"
+#include "audio/micro_frontend_avx2.h"
 #include "core/error.h"
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
@@ -44,12 +45,11 @@ const LogTable kLogLut;
 // The fixed-point natural log scaled by 2^scale_shift, for x > 1.
 inline uint32_t log_scale(uint32_t x, int scale_shift) {
   const int n = msb32(x) - 1;
-  int32_t frac = int32_t(x - (uint32_t(1) << n));
-  if (n < kLogScaleLog2) {
-    frac <<= kLogScaleLog2 - n;
-  } else {
-    frac >>= n - kLogScaleLog2;
-  }
+  // Both shifts, then a select: n varies from channel to channel, a branch would mispredict.
+  const uint32_t rest = x - (uint32_t(1) << n);
+  const uint32_t up = rest << ((kLogScaleLog2 - n) & 31);
+  const uint32_t down = rest >> ((n - kLogScaleLog2) & 31);
+  const int32_t frac = int32_t(n < kLogScaleLog2 ? up : down);
   const int seg = frac >> (kLogScaleLog2 - kLogSegmentsLog2);
   const int32_t c0 = kLogLut.v[seg];
   const int32_t c1 = kLogLut.v[seg + 1];
@@ -65,7 +65,8 @@ inline int16_t wide_dynamic_gain(uint32_t x, const int16_t* lut) {
   if (x <= 2) return lut[x];
   const int n = msb32(x);
   const int16_t* p = lut + 4 * n - 6;
-  const int32_t frac = int32_t((n < 11 ? x << (11 - n) : x >> (n - 11)) & 0x3FF);
+  const uint32_t up = x << ((11 - n) & 31), down = x >> ((n - 11) & 31);
+  const int32_t frac = int32_t((n < 11 ? up : down) & 0x3FF);
   uint32_t r = uint32_t((int32_t(p[2]) * frac) >> 5);
   r += uint32_t(int32_t(p[1])) << 5;
   r *= uint32_t(frac);
@@ -116,17 +117,21 @@ void filterbank(const uint32_t* __restrict energy, const uint32_t* __restrict co
   }
 }
 
-}  // namespace
-
-uint32_t frontend_sqrt(uint64_t x) {
-  if (x == 0) return 0;
-  // The double root is within one of the true one; fix it up (r <= 2^32 - 1 keeps r*r exact).
+inline uint32_t isqrt_round(uint64_t x) {
+  // The double root is within one of the true one (x loses at most 2^-53 relative in the
+  // conversion); fix it up. r <= 2^32 - 1 keeps r*r exact in uint64.
   uint64_t r = std::min<uint64_t>(uint64_t(std::sqrt(double(x))), 0xFFFFFFFF);
   while (r * r > x) --r;
   while (r < 0xFFFFFFFF && (r + 1) * (r + 1) <= x) ++r;
   const uint64_t cap = x >> 32 == 0 ? 0xFFFF : 0xFFFFFFFF;
-  if (x - r * r > r && r != cap) ++r;
+  r += uint64_t((x - r * r > r) & (r != cap));  // round to nearest, without a branch
   return uint32_t(r);
+}
+
+}  // namespace
+
+uint32_t frontend_sqrt(uint64_t x) {
+  return isqrt_round(x);
 }
 
 float frontend_to_float(uint16_t v) {
@@ -143,21 +148,31 @@ struct MicroFrontend::Impl {
   FrontendTables t;
   FixedRealFft fft;
   int half;
+  int lanes;  // channels rounded up to a multiple of 8 (the AVX2 tail's width)
   std::vector<ChannelTaps> taps;
   std::vector<uint32_t> coef;
   std::vector<int16_t> windowed, even, odd;
   std::vector<uint32_t> energy;
-  std::vector<uint64_t> work;
-  std::vector<uint32_t> estimate;
+  std::vector<uint64_t> work;      // lanes long, padding stays 0
+  std::vector<uint32_t> estimate;  // lanes long
+  std::vector<uint16_t> padded_out;
+  bool avx2 = false;
+#if TINYPREP_HAVE_FRONTEND_AVX2
+  frontend_avx2::TailTables tail;
+  std::vector<uint32_t> smoothing, log_pairs;
+  std::vector<int32_t> gain_lut;
+#endif
 
   explicit Impl(const FrontendConfig& c)
       : config(c), t(build_frontend_tables(c)), fft(t.fft_size), half(t.fft_size / 2) {
+    lanes = (c.channels + 7) / 8 * 8;
     windowed.assign(t.fft_size, 0);
     even.assign(half, 0);
     odd.assign(half, 0);
     energy.assign(half + 1 + 8, 0);  // zero outside [start_index, end_index) forever
-    work.assign(c.channels, 0);
-    estimate.assign(c.channels, 0);
+    work.assign(lanes, 0);
+    estimate.assign(lanes, 0);
+    padded_out.assign(lanes, 0);
     // Channel c = group c+1's weights plus group c's unweights (the "carry").
     for (int c = 0; c < config.channels; ++c) {
       std::vector<uint32_t> dense(half + 1, 0);
@@ -177,6 +192,28 @@ struct MicroFrontend::Impl {
       taps.push_back({lo, count, int(coef.size())});
       for (int j = 0; j < count; ++j) coef.push_back(lo + j < hi ? dense[lo + j] : 0);
     }
+#if TINYPREP_HAVE_FRONTEND_AVX2
+    smoothing.resize(lanes);
+    for (int i = 0; i < lanes; ++i) {
+      smoothing[i] = i % 2 ? t.noise_odd_smoothing_q14 : t.noise_even_smoothing_q14;
+    }
+    gain_lut.assign(t.pcan_gain_lut.begin(), t.pcan_gain_lut.end());
+    log_pairs.resize(129);
+    for (int i = 0; i < 129; ++i) log_pairs[i] = kLogLut.v[i] | uint32_t(kLogLut.v[i + 1]) << 16;
+    tail.lanes = lanes;
+    tail.smoothing = smoothing.data();
+    tail.min_signal_remaining = t.noise_min_signal_remaining_q14;
+    tail.smoothing_bits = c.smoothing_bits;
+    tail.noise_reduction = c.noise_reduction;
+    tail.pcan = c.pcan;
+    tail.log_scale = c.log_scale;
+    tail.snr_shift = t.pcan_snr_shift;
+    tail.gain_lut = gain_lut.data();
+    tail.log_correction_bits = t.log_correction_bits;
+    tail.scale_shift = c.scale_shift;
+    tail.log_pairs = log_pairs.data();
+    avx2 = frontend_avx2::available() && lanes <= frontend_avx2::kMaxLanes;
+#endif
   }
 
   void frame(const int16_t* x, uint16_t* out) {
@@ -186,11 +223,17 @@ struct MicroFrontend::Impl {
     split_scaled(windowed.data(), half, shift, even.data(), odd.data());
     fft.power(even.data(), odd.data(), t.start_index, t.end_index, energy.data());
     filterbank(energy.data(), coef.data(), taps.data(), config.channels, work.data());
+#if TINYPREP_HAVE_FRONTEND_AVX2
+    if (avx2 && frontend_avx2::tail(tail, work.data(), shift, estimate.data(), padded_out.data())) {
+      std::copy_n(padded_out.begin(), config.channels, out);
+      return;
+    }
+#endif
 
     const int smoothing_bits = config.smoothing_bits;
     const int log_shift = t.log_correction_bits;
     for (int c = 0; c < config.channels; ++c) {
-      uint32_t v = frontend_sqrt(work[c]) >> shift;
+      uint32_t v = isqrt_round(work[c]) >> shift;
       // Noise reduction: track the noise, subtract it, keep at least a fraction of the signal.
       const uint32_t s = c % 2 ? t.noise_odd_smoothing_q14 : t.noise_even_smoothing_q14;
       const uint32_t scaled = v << smoothing_bits;
@@ -208,9 +251,9 @@ struct MicroFrontend::Impl {
         const uint32_t gain =
             uint32_t(int32_t(wide_dynamic_gain(estimate[c], t.pcan_gain_lut.data())));
         const uint32_t snr = uint32_t((uint64_t(v) * gain) >> t.pcan_snr_shift);
-        v = snr < (2u << kPcanSnrBits)
-                ? (snr * snr) >> (2 + 2 * kPcanSnrBits - kPcanOutputBits)
-                : (snr >> (kPcanSnrBits - kPcanOutputBits)) - (1u << kPcanOutputBits);
+        const uint32_t small = (snr * snr) >> (2 + 2 * kPcanSnrBits - kPcanOutputBits);
+        const uint32_t large = (snr >> (kPcanSnrBits - kPcanOutputBits)) - (1u << kPcanOutputBits);
+        v = snr < (2u << kPcanSnrBits) ? small : large;
       }
       if (config.log_scale) {
         v = log_shift < 0 ? v >> -log_shift : v << log_shift;
@@ -262,21 +305,29 @@ void MicroFrontend::reset() {
   std::fill(impl_->estimate.begin(), impl_->estimate.end(), 0);
 }
 
+bool MicroFrontend::use_avx2(bool on) {
+  const bool fft = impl_->fft.use_avx2(on);
+#if TINYPREP_HAVE_FRONTEND_AVX2
+  impl_->avx2 = on && frontend_avx2::available() && impl_->lanes <= frontend_avx2::kMaxLanes;
+#endif
+  return fft || impl_->avx2;
+}
+
 void MicroFrontend::process_window(const int16_t* window, uint16_t* out) {
   impl_->frame(window, out);
 }
 
-const std::vector<uint32_t>& MicroFrontend::noise_estimates() const {
-  return impl_->estimate;
+std::vector<uint32_t> MicroFrontend::noise_estimates() const {
+  return {impl_->estimate.begin(), impl_->estimate.begin() + impl_->config.channels};
 }
 
 void MicroFrontend::set_noise_estimates(const std::vector<uint32_t>& estimates) {
-  if (estimates.size() != impl_->estimate.size()) {
+  const size_t channels = impl_->config.channels;
+  if (estimates.size() != channels) {
     throw usage_error("frontend: " + std::to_string(estimates.size()) +
-                      " noise estimates given for " + std::to_string(impl_->estimate.size()) +
-                      " channels");
+                      " noise estimates given for " + std::to_string(channels) + " channels");
   }
-  impl_->estimate = estimates;
+  std::copy(estimates.begin(), estimates.end(), impl_->estimate.begin());
 }
 
 }  // namespace tinyprep

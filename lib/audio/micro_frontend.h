@@ -86,9 +86,13 @@ class MicroFrontend {
   /// One frame from window_samples() samples into channels() values; updates the state.
   void process_window(const int16_t* window, uint16_t* out);
   /// The per-channel noise estimates (what PCAN divides by), channels() of them.
-  const std::vector<uint32_t>& noise_estimates() const;
+  std::vector<uint32_t> noise_estimates() const;
   /// Presets the noise estimates; throws usage_error unless there are channels() of them.
   void set_noise_estimates(const std::vector<uint32_t>& estimates);
+
+  /// AVX2 kernels are used when the CPU has them (same results); false forces the portable
+  /// code (for tests and benchmarks). Returns whether AVX2 is now in use.
+  bool use_avx2(bool on);
 
  private:
   struct Impl;

@@ -1,5 +1,6 @@
 #include "audio/micro_frontend.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstring>
@@ -230,6 +231,8 @@ TEST_CASE("frontend tables c: the filterbank weights of a, truncated instead of 
 
 TEST_CASE("frontend matches the reference u16, int8 and float outputs of all six clips") {
   MicroFrontend frontend{FrontendConfig{}};  // one object reused: state is fresh per clip
+  const bool avx2 = GENERATE(true, false);
+  if (frontend.use_avx2(avx2) != avx2) return;  // no AVX2 here: the portable run covers it
   for (const char* clip : kClips) {
     SECTION(clip) {
       const std::vector<uint16_t> ours = features(clip, frontend);
@@ -264,6 +267,8 @@ TEST_CASE("frontend matches the reference u16, int8 and float outputs of all six
 
 TEST_CASE("frontend reproduces tflite-micro's golden arrays") {
   MicroFrontend frontend{FrontendConfig{}};
+  const bool avx2 = GENERATE(true, false);
+  if (frontend.use_avx2(avx2) != avx2) return;
   auto int8 = [](uint16_t v) { return long(frontend_to_int8(v)); };
   const std::string golden = kData + "upstream_golden/";
   SECTION("legacy 49x40 spectrograms (yes/no 1000 ms, fresh state)") {
@@ -441,4 +446,48 @@ TEST_CASE("frontend runs other configurations (library defaults, 8 kHz, 512-poin
   MicroFrontend c(raw);
   c.compute(clip.data(), clip.size(), out);
   CHECK(out.size() == 49 * 40);
+}
+
+TEST_CASE("frontend AVX2 and portable paths agree on random audio, states and configs") {
+  std::vector<FrontendConfig> configs(8);
+  configs[1].tables = 'b';
+  configs[2].tables = 'c';
+  configs[3].noise_reduction = false;
+  configs[4].pcan = false;
+  configs[5].log_scale = false;
+  configs[6].smoothing_bits = 6;
+  configs[6].scale_shift = 3;
+  configs[6].channels = 13;
+  configs[7].window_ms = 25;
+  configs[7].stride_ms = 10;
+  configs[7].channels = 32;
+  std::mt19937 rng(99);
+  for (size_t i = 0; i < configs.size(); ++i) {
+    MicroFrontend vector_path(configs[i]), portable(configs[i]);
+    if (!vector_path.use_avx2(true)) {
+      WARN("no AVX2 on this CPU: nothing to compare");
+      return;
+    }
+    portable.use_avx2(false);
+    const int channels = configs[i].channels;
+    std::vector<int16_t> window(vector_path.window_samples());
+    std::vector<uint16_t> a(channels), b(channels);
+    std::vector<uint32_t> preset(channels);
+    for (int trial = 0; trial < 3000; ++trial) {
+      // Levels from silence to clipping, and noise states over the whole uint32 range.
+      const int bits = trial % 17;
+      std::uniform_int_distribution<int> sample(-(1 << bits) / 2, (1 << bits) / 2);
+      for (auto& v : window) v = int16_t(std::clamp(sample(rng) * 2, -32768, 32767));
+      if (trial % 10 == 0) {
+        for (auto& e : preset) e = uint32_t(rng()) >> (rng() % 32);
+        vector_path.set_noise_estimates(preset);
+        portable.set_noise_estimates(preset);
+      }
+      vector_path.process_window(window.data(), a.data());
+      portable.process_window(window.data(), b.data());
+      INFO("config " << i << ", trial " << trial);
+      REQUIRE(a == b);
+      REQUIRE(vector_path.noise_estimates() == portable.noise_estimates());
+    }
+  }
 }
