@@ -63,7 +63,7 @@ TEST_CASE("find_field and field_equals") {
   CHECK(field_equals(j["a"]["b"], R"({"c":16000})"));
 }
 
-TEST_CASE("--map renames once, not transitively; lines without a label pass") {
+TEST_CASE("map renames once and not transitively and lines without a label pass") {
   LabelOptions o;
   o.maps = {"yes=affirmative", "affirmative=x"};
   LabelRules rules(o);
@@ -74,7 +74,7 @@ TEST_CASE("--map renames once, not transitively; lines without a label pass") {
   CHECK(rules.rename("yes") == "affirmative");
 }
 
-TEST_CASE("--map and --map-file errors") {
+TEST_CASE("map and map-file errors") {
   LabelOptions o;
   o.maps = {"yes"};
   CHECK(error_of([&] { LabelRules r(o); }, ExitCode::kUsage) == "--map 'yes': expected OLD=NEW");
@@ -99,7 +99,7 @@ TEST_CASE("--map and --map-file errors") {
   CHECK(run(ok, R"({"label":"one"})") == "1");
 }
 
-TEST_CASE("--set with --where on nested fields") {
+TEST_CASE("set with where on nested fields") {
   LabelOptions o;
   o.set = "noise";
   o.where = {"audio.sample_rate=8000", "source=mic"};
@@ -115,7 +115,7 @@ TEST_CASE("--set with --where on nested fields") {
         "--where 'novalue': expected FIELD=VALUE");
 }
 
-TEST_CASE("--unknown with --wanted, --keep and --drop") {
+TEST_CASE("unknown with wanted then keep and drop") {
   LabelOptions o;
   o.unknown = "_unknown_";
   o.wanted = {"yes", "no"};
@@ -140,7 +140,7 @@ TEST_CASE("--unknown with --wanted, --keep and --drop") {
         "--unknown LABEL and --wanted LABEL,... go together");
 }
 
-TEST_CASE("--from-path takes capture group 1 and names the line that does not match") {
+TEST_CASE("from-path takes capture group 1 and names the line that does not match") {
   LabelOptions o;
   o.from_path = "data/([^/]+)/";
   LabelRules rules(o);
