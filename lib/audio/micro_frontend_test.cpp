@@ -308,7 +308,7 @@ TEST_CASE("frontend reproduces tflite-micro's golden arrays") {
   }
 }
 
-TEST_CASE("frontend streaming keeps state; compute starts fresh") {
+TEST_CASE("frontend streaming keeps state and compute starts fresh") {
   MicroFrontend frontend{FrontendConfig{}};
   const std::vector<int16_t> samples = read_wav16(kData + "yes_1000ms.wav");
   std::vector<uint16_t> whole;
