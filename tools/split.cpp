@@ -16,16 +16,18 @@ struct SplitCommandOptions {
   std::string output;
   bool in_place = false;
   CLI::Option* seed = nullptr;
+  CLI::Option* group = nullptr;
   CLI::Option* name_field = nullptr;
 };
 
 const char* kSplitFooter = R"(
 Methods:
   hash (default)   bucket = int(sha256(f"{seed}:{key}").hexdigest()[:16], 16) % 100_000_000,
-                   key = the line's group, or its id without one; bucket < VALIDATION x 10^6
-                   -> validation, < (VALIDATION + TEST) x 10^6 -> test, else train. A pure
-                   function of (key, seed, ratios): line order does not matter, new lines never
-                   move old ones, a group never spans splits. See docs/split.md.
+                   key = the line's group (or --group FIELD), or its id without one;
+                   bucket < VALIDATION x 10^6 -> validation, < (VALIDATION + TEST) x 10^6 ->
+                   test, else train. A pure function of (key, seed, ratios): line order does
+                   not matter, new lines never move old ones, a group never spans splits.
+                   See docs/split.md.
   speech-commands  TensorFlow's which_set() from examples/speech_commands/input_data.py on the
                    file name of --name-field (default: path); --ratios default 80,10,10.
   --stratify       (hash only) reads every line first, then places whole groups so that each
@@ -44,7 +46,8 @@ int run_split(SplitCommandOptions& o) {
     throw usage_error("give --ratios TRAIN,VALIDATION,TEST, e.g. --ratios 80,10,10");
   s.ratios = parse_split_ratios(o.ratios.empty() ? "80,10,10" : o.ratios);
   if (!hash && s.stratify) throw usage_error("--stratify works with --method hash only");
-  if (!hash && o.seed->count()) throw usage_error("--method speech-commands takes no --seed");
+  if (!hash && (o.seed->count() || o.group->count()))
+    throw usage_error("--method speech-commands takes no --seed or --group");
   if (hash && o.name_field->count())
     throw usage_error("--name-field is for --method speech-commands");
   if (o.in_place) {
@@ -72,6 +75,8 @@ RunFn setup_split(CLI::App& app) {
   app.add_option("MANIFEST", s.input, "manifest file, dataset folder, or - for stdin (default)");
   app.add_option("--ratios", o->ratios, "TRAIN,VALIDATION,TEST percentages summing to 100");
   o->seed = app.add_option("--seed", s.seed, "seed of the hash split (default 0)");
+  o->group = app.add_option("--group", s.group_field,
+                            "field that keeps lines together in one split (default: group)");
   app.add_option("--method", o->method, "hash (default) or speech-commands")
       ->check(CLI::IsMember({"hash", "speech-commands"}));
   app.add_flag("--stratify", s.stratify, "hold every label's ratios, groups kept whole");

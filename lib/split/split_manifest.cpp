@@ -39,7 +39,7 @@ class Splitter {
   Line read(const Sample& s) const {
     Line line;
     std::string id = s.id();  // every line needs one, whatever the method
-    line.group = s.group();
+    line.group = s.str(o_.group_field.c_str());
     line.key = line.group.empty() ? id : line.group;
     line.label = s.label();
     if (o_.keep_existing) {
@@ -171,7 +171,7 @@ Json split_manifest(const SplitOptions& o) {
   tally.warn_problems(o.ratios, hash, o.stratify,
                       hash ? ""
                            : " (speech-commands keeps together what shares the name before "
-                             "'_nohash_', not the 'group' field)");
+                             "'_nohash_', not the group field)");
   Json settings = Json::object();
   settings["method"] = hash ? "hash" : "speech-commands";
   if (hash) settings["seed"] = o.seed;
@@ -183,7 +183,7 @@ Json split_manifest(const SplitOptions& o) {
   Json report = tally.report(settings);
 
   if (o.table) {
-    std::string what = hash ? "hash of group or id, seed " + std::to_string(o.seed)
+    std::string what = hash ? "hash of " + o.group_field + " or id, seed " + std::to_string(o.seed)
                             : "TensorFlow speech_commands which_set of '" + o.name_field + "'";
     if (o.stratify) what = "label strata with whole groups, seed " + std::to_string(o.seed);
     note(std::to_string(tally.samples()) + " samples split " + ratios_text(o.ratios) +

@@ -17,6 +17,8 @@ struct SplitOptions {
   SplitMethod method = SplitMethod::kHash;
   SplitRatios ratios;
   std::uint64_t seed = 0;
+  /// The field whose value keeps lines together (a line without it is keyed by its id).
+  std::string group_field = "group";
   bool stratify = false;
   bool keep_existing = false;
   /// speech-commands: the field whose file name is hashed (import keeps the original name in

@@ -85,6 +85,13 @@ for l in open("all.jsonl"):
 tp split nogroup.jsonl --ratios 80,10,10 --seed 3 -o ng.jsonl 2>/dev/null
 check_hash ng.jsonl 3 10 10
 
+# --group FIELD: another field keeps lines together (here the speaker moved to "speaker").
+"$PY" -c 'import json
+for l in open("all.jsonl"):
+    d = json.loads(l); d["speaker"] = d.pop("group"); print(json.dumps(d))' >speaker.jsonl
+tp split speaker.jsonl --ratios 60,20,20 --seed 1 --group speaker -o sp.jsonl 2>/dev/null
+expect_eq "$(splits_by_id sp.jsonl)" "$(splits_by_id s1.jsonl)" "--group speaker"
+
 # The same splits in any line order (hash and stratified), from a file or a pipe.
 shuf --random-source=all.jsonl all.jsonl >shuffled.jsonl
 cmp -s shuffled.jsonl all.jsonl && fail "shuf did not shuffle"

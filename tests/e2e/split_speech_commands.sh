@@ -102,7 +102,7 @@ cmp -s <(grep -o '"split":"[a-z]*"' renamed.jsonl) <(grep -o '"split":"[a-z]*"' 
   && fail "renamed files gave the same splits: the check above proves nothing"
 
 # The method's own errors.
-expect_fail 2 "takes no --seed" -- tp split sc.jsonl --method speech-commands --seed 1
+expect_fail 2 "takes no --seed or --group" -- tp split sc.jsonl --method speech-commands --seed 1
 expect_fail 2 "--stratify works with --method hash only" -- \
   tp split sc.jsonl --method speech-commands --stratify
 echo '{"id":"a","label":"x"}' >nopath.jsonl
