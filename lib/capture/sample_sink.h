@@ -1,0 +1,72 @@
+#pragma once
+// Where captured samples go: each finished sample is written at once as a file under
+// DATASET/data/<label>/ (temporary name, then rename) and then its manifest line is appended,
+// so a crash or Ctrl-C never loses a finished sample nor leaves a half-written one.
+#include <string>
+
+#include "capture/stream_parser.h"
+#include "manifest/dataset.h"
+
+namespace cv {
+class Mat;
+}
+
+namespace tinyprep {
+
+struct SinkOptions {
+  std::string dataset;   ///< dataset folder (made when it does not exist)
+  std::string label;     ///< every sample's label; its folder under data/
+  std::string group;     ///< the `group` field ("" leaves it out)
+  std::string source;    ///< the `source` field: "serial:/dev/ttyACM0", "camera:0", "stdin"
+  std::string modality;  ///< "audio", "image" or "imu": what this capture makes
+  long count = 0;        ///< samples wanted (--count); 0 is no limit
+};
+
+class SampleSink {
+ public:
+  /// Opens (or makes) the dataset; throws Error when the folder is not a dataset, the label is
+  /// unusable, or the dataset holds another modality.
+  explicit SampleSink(SinkOptions options);
+  ~SampleSink();
+  SampleSink(const SampleSink&) = delete;
+  SampleSink& operator=(const SampleSink&) = delete;
+
+  /// Writes one finished sample and its manifest line; returns its id. Throws Error on I/O.
+  std::string write(const Payload& sample);
+  /// Writes a camera image (8-bit, 1 or 3 channels in OpenCV's BGR order) as PNG.
+  std::string write_image(const cv::Mat& image);
+
+  long kept() const { return kept_; }
+  /// True once --count samples are kept.
+  bool full() const { return options_.count > 0 && kept_ >= options_.count; }
+  const SinkOptions& options() const { return options_; }
+  const Dataset& dataset() const { return dataset_; }
+
+  /// Prints text on stderr as it is (a countdown), clearing the progress line first.
+  void print(const std::string& text);
+  /// Prints a warning (clearing the progress line first).
+  void warn(const std::string& what);
+  /// Prints the closing "kept N samples ..." line; `details` says why capture stopped.
+  void summary(const std::string& details);
+
+ private:
+  std::string place(const std::string& ext, const std::string* bytes, const std::string* file,
+                    Json facts);
+  void first_sample(const Json& facts);
+  void show_progress();
+  void clear_progress();
+
+  SinkOptions options_;
+  Dataset dataset_;
+  long kept_ = 0;
+  bool progress_shown_ = false;
+};
+
+/// RGB565 pixels as an 8-bit BGR image, each channel widened by repeating its top bits
+/// (0x1f -> 0xff, 0x00 -> 0x00).
+cv::Mat rgb565_to_bgr(const FrameSample& frame);
+
+/// Now in UTC as ISO-8601 with milliseconds: "2026-03-01T12:34:56.789Z".
+std::string utc_timestamp();
+
+}  // namespace tinyprep
