@@ -27,10 +27,13 @@ struct Command {
 
 // Every command, alphabetical, one line each. `tinyprep --help` prints this table.
 const Command kCommands[] = {
+    {"capture", "record samples from a TinyML kit, camera, microphone or stdin", setup_capture},
     {"export", "write TFRecord shards or an HDF5 file that TensorFlow and h5py load", setup_export},
+    {"features", "micro_speech, logmel, mfcc, mfe features: a .npy per sample", setup_features},
     {"import", "turn existing audio, image and CSV files into manifest lines", setup_import},
     {"init", "make an empty dataset folder (dataset.json, samples.jsonl, data/)", setup_init},
     {"label", "rename, set, fold into _unknown_ and filter labels", setup_label},
+    {"ports", "list serial ports; mark Arduino Nano 33 BLE boards", setup_ports},
     {"split", "assign train / validation / test splits: hashed, grouped, stratified", setup_split},
     {"stats", "count samples per label and split, durations, rates and sizes", setup_stats},
     {"validate", "check a manifest: schema, files, hashes, duplicates, format drift",
