@@ -1,0 +1,292 @@
+#include "features/feature_config.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+
+#include "core/error.h"
+#include "core/hash.h"
+
+namespace tinyprep {
+namespace {
+
+// Bumped whenever a change of the code changes the values for the same parameters, so that
+// incremental runs recompute instead of reusing stale files.
+constexpr int kFeaturesVersion = 1;
+
+// A float parameter as the decimal the user typed (0.025, not 0.0250000004).
+double decimal(float v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.7g", v);
+  return std::strtod(buf, nullptr);
+}
+
+const char* format_name(FrontendFormat f) {
+  switch (f) {
+    case FrontendFormat::kUInt16:
+      return "uint16";
+    case FrontendFormat::kFloat:
+      return "float";
+    case FrontendFormat::kInt8:
+      return "int8";
+  }
+  return "int8";
+}
+
+SpectralKind kind_of(const std::string& preset) {
+  if (preset == "spectrogram") return SpectralKind::kSpectrogram;
+  if (preset == "logmel") return SpectralKind::kLogMel;
+  if (preset == "mfcc") return SpectralKind::kMfcc;
+  if (preset == "mfe") return SpectralKind::kMfe;
+  throw usage_error("unknown preset '" + preset +
+                    "' (expected micro_speech, spectrogram, logmel, mfcc or mfe)");
+}
+
+std::string samples_text(int64_t n) {
+  return std::to_string(n) + (n == 1 ? " sample" : " samples");
+}
+
+}  // namespace
+
+int64_t FeatureConfig::length_samples() const {
+  return static_cast<int64_t>(std::llround(length_ms * sample_rate / 1000.0));
+}
+
+FeatureConfig default_feature_config(const std::string& preset, int sample_rate) {
+  FeatureConfig c;
+  c.preset = preset;
+  c.sample_rate = sample_rate;
+  if (preset == "micro_speech") {
+    c.frontend.sample_rate = sample_rate;
+  } else {
+    c.spectral = default_spectral_config(kind_of(preset), sample_rate);
+  }
+  return c;
+}
+
+FeatureConfig resolve_feature_config(FeatureConfig c) {
+  if (c.sample_rate <= 0 || c.sample_rate > 1000000)
+    throw usage_error("--rate must be between 1 and 1000000 Hz");
+  if (!(c.length_ms >= 0) || c.length_ms > 3600e3)
+    throw usage_error("--length-ms must be between 0 (keep each clip's length) and 3600000");
+  size_t frames = 0, window = 0;
+  if (c.is_micro()) {
+    c.frontend.sample_rate = c.sample_rate;
+    MicroFrontend probe(c.frontend);  // checks the frontend options
+    window = probe.window_samples();
+    frames = probe.frames_for(c.length_samples());
+  } else {
+    c.spectral.kind = kind_of(c.preset);
+    c.spectral.sample_rate = c.sample_rate;
+    c.spectral = resolve_spectral_config(c.spectral);
+    SpectralExtractor probe(c.spectral);
+    window = c.spectral.kind == SpectralKind::kMfe ? c.spectral.win_length : c.spectral.n_fft;
+    frames = probe.frames_for(c.length_samples());
+  }
+  if (c.length_ms > 0 && frames == 0)
+    throw usage_error("--length-ms " + std::to_string(c.length_ms).substr(0, 8) + " gives " +
+                      samples_text(c.length_samples()) + ", fewer than one " +
+                      std::to_string(window) + "-sample frame");
+  return c;
+}
+
+Json feature_config_json(const FeatureConfig& c) {
+  Json j;
+  j["preset"] = c.preset;
+  j["features_version"] = kFeaturesVersion;
+  j["sample_rate"] = c.sample_rate;
+  j["length_ms"] = c.length_ms;
+  j["align"] = align_name(c.align);
+  if (c.is_micro()) {
+    const FrontendConfig& f = c.frontend;
+    j["window_ms"] = f.window_ms;
+    j["stride_ms"] = f.stride_ms;
+    j["channels"] = f.channels;
+    j["lower_hz"] = decimal(f.lower_hz);
+    j["upper_hz"] = decimal(f.upper_hz);
+    j["noise_reduction"] = f.noise_reduction;
+    j["smoothing_bits"] = f.smoothing_bits;
+    j["even_smoothing"] = decimal(f.even_smoothing);
+    j["odd_smoothing"] = decimal(f.odd_smoothing);
+    j["min_signal_remaining"] = decimal(f.min_signal_remaining);
+    j["pcan"] = f.pcan;
+    j["pcan_strength"] = decimal(f.pcan_strength);
+    j["pcan_offset"] = decimal(f.pcan_offset);
+    j["gain_bits"] = f.gain_bits;
+    j["log_scale"] = f.log_scale;
+    j["scale_shift"] = f.scale_shift;
+    j["tables"] = std::string(1, f.tables);
+    j["format"] = format_name(c.format);
+    return j;
+  }
+  const SpectralConfig& s = c.spectral;
+  const bool mfe = s.kind == SpectralKind::kMfe;
+  j["n_fft"] = s.n_fft;
+  j["win_length"] = s.win_length;
+  j["hop_length"] = s.hop_length;
+  if (mfe) {
+    j["window"] = "rectangular";
+  } else {
+    j["window"] = "hann";
+    j["center"] = s.center;
+    j["pad_mode"] = "constant";
+    j["power"] = s.power;
+  }
+  if (s.kind != SpectralKind::kSpectrogram) {
+    j["n_mels"] = s.n_mels;
+    j["fmin"] = s.fmin;
+    j["fmax"] = s.fmax;
+    if (mfe) {
+      j["mel_scale"] = "edge_impulse";
+      j["noise_floor_db"] = s.noise_floor_db;
+    } else {
+      j["mel_scale"] = s.mel_scale == MelScale::kHtk ? "htk" : "slaney";
+      j["mel_norm"] = s.mel_norm == MelNorm::kSlaney ? "slaney" : "none";
+      if (s.ref_max)
+        j["ref"] = "max";
+      else
+        j["ref"] = s.ref;
+      j["amin"] = s.amin;
+      if (s.top_db)
+        j["top_db"] = *s.top_db;
+      else
+        j["top_db"] = nullptr;
+    }
+  }
+  if (s.kind == SpectralKind::kMfcc) {
+    j["n_mfcc"] = s.n_mfcc;
+    j["dct"] = "ortho-II";
+  }
+  j["pre_emphasis"] = s.pre_emphasis;
+  return j;
+}
+
+std::string feature_config_hash(const FeatureConfig& config) {
+  // nlohmann::json (unordered) sorts keys: the hash does not depend on insertion order.
+  nlohmann::json sorted = nlohmann::json::parse(feature_config_json(config).dump());
+  return sha256_hex(sorted.dump());
+}
+
+std::string feature_config_tag(const FeatureConfig& config) {
+  return config.preset + "@" + feature_config_hash(config).substr(0, 12);
+}
+
+// MicroFrontend keeps per-clip state and scratch: one per thread, lent out from a free list.
+struct FeatureExtractor::FrontendPool {
+  FrontendConfig config;
+  std::mutex mutex;
+  std::vector<std::unique_ptr<MicroFrontend>> free;
+
+  std::unique_ptr<MicroFrontend> take() {
+    {
+      std::lock_guard lock(mutex);
+      if (!free.empty()) {
+        auto f = std::move(free.back());
+        free.pop_back();
+        return f;
+      }
+    }
+    return std::make_unique<MicroFrontend>(config);
+  }
+  void give(std::unique_ptr<MicroFrontend> f) {
+    std::lock_guard lock(mutex);
+    free.push_back(std::move(f));
+  }
+};
+
+FeatureExtractor::FeatureExtractor(const FeatureConfig& config) : config_(config) {
+  if (config_.is_micro()) {
+    frontends_ = std::make_unique<FrontendPool>();
+    frontends_->config = config_.frontend;
+    frontends_->give(frontends_->take());  // builds the tables once, and checks the config
+  } else {
+    spectral_ = std::make_unique<SpectralExtractor>(config_.spectral);
+  }
+}
+
+FeatureExtractor::~FeatureExtractor() = default;
+
+DType FeatureExtractor::dtype() const {
+  if (!config_.is_micro()) return DType::kFloat32;
+  switch (config_.format) {
+    case FrontendFormat::kUInt16:
+      return DType::kUInt16;
+    case FrontendFormat::kFloat:
+      return DType::kFloat32;
+    case FrontendFormat::kInt8:
+      return DType::kInt8;
+  }
+  return DType::kInt8;
+}
+
+size_t FeatureExtractor::frames_for(size_t n) const {
+  if (spectral_) return spectral_->frames_for(n);
+  auto f = frontends_->take();
+  size_t frames = f->frames_for(n);
+  frontends_->give(std::move(f));
+  return frames;
+}
+
+size_t FeatureExtractor::bins() const {
+  return spectral_ ? spectral_->bins() : static_cast<size_t>(config_.frontend.channels);
+}
+
+size_t FeatureExtractor::window_samples() const {
+  if (spectral_) {
+    const SpectralConfig& s = config_.spectral;
+    return s.kind == SpectralKind::kMfe ? s.win_length : s.n_fft;
+  }
+  auto f = frontends_->take();
+  size_t w = f->window_samples();
+  frontends_->give(std::move(f));
+  return w;
+}
+
+int FeatureExtractor::empty_mel_bands() const {
+  return spectral_ ? spectral_->empty_mel_bands() : 0;
+}
+
+FeatureArray FeatureExtractor::compute(const float* x, size_t n) const {
+  FeatureArray a;
+  a.dtype = dtype();
+  if (spectral_) {
+    thread_local std::vector<float> values;
+    spectral_->compute(x, n, values);
+    a.shape = {spectral_->frames_for(n), spectral_->bins()};
+    a.data.assign(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float));
+    return a;
+  }
+  // The frontend reads int16: PCM16 sources come back exactly (x * 32768 is their integer).
+  thread_local std::vector<int16_t> pcm;
+  thread_local std::vector<uint16_t> raw;
+  pcm.resize(n);
+  for (size_t i = 0; i < n; ++i)
+    pcm[i] = static_cast<int16_t>(std::clamp(std::lrint(x[i] * 32768.0f), -32768L, 32767L));
+  std::unique_ptr<MicroFrontend> f = frontends_->take();
+  f->compute(pcm.data(), n, raw);
+  const size_t frames = f->frames_for(n);
+  frontends_->give(std::move(f));
+  a.shape = {frames, static_cast<size_t>(config_.frontend.channels)};
+  switch (config_.format) {
+    case FrontendFormat::kUInt16:
+      a.data.assign(reinterpret_cast<const char*>(raw.data()), raw.size() * sizeof(uint16_t));
+      break;
+    case FrontendFormat::kFloat: {
+      a.data.resize(raw.size() * sizeof(float));
+      for (size_t i = 0; i < raw.size(); ++i) {
+        const float v = frontend_to_float(raw[i]);
+        std::memcpy(&a.data[i * sizeof(float)], &v, sizeof v);
+      }
+      break;
+    }
+    case FrontendFormat::kInt8:
+      a.data.resize(raw.size());
+      for (size_t i = 0; i < raw.size(); ++i)
+        a.data[i] = static_cast<char>(frontend_to_int8(raw[i]));
+      break;
+  }
+  return a;
+}
+
+}  // namespace tinyprep

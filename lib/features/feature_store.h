@@ -1,0 +1,82 @@
+#pragma once
+// The feature folder (FEATDIR): one .npy per sample, config.json (the full parameter set and its
+// hash) and index.jsonl (which source content each .npy was computed from), so a re-run skips
+// samples whose features exist for the same (sha256, config).
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "features/feature_config.h"
+
+namespace tinyprep {
+
+/// A .npy written under a temporary name, waiting for FeatureStore::commit().
+struct StagedFile {
+  std::string temp;    ///< full path of the temporary file
+  std::string file;    ///< final name inside the folder
+  std::string sha256;  ///< of the source media
+  std::vector<size_t> shape;
+  size_t bytes = 0;
+};
+
+class FeatureStore {
+ public:
+  /// Opens (making it when missing) the folder and locks it against a concurrent run. Writes
+  /// config.json atomically, or checks the one there: throws Error naming it when it holds
+  /// another configuration, unless `force` (then the old files are recomputed as needed).
+  FeatureStore(const std::string& dir, const FeatureConfig& config, bool force);
+  ~FeatureStore();
+  FeatureStore(const FeatureStore&) = delete;
+  FeatureStore& operator=(const FeatureStore&) = delete;
+
+  const std::string& dir() const { return dir_; }
+  /// True when config.json was there with the same configuration.
+  bool reused() const { return reused_; }
+
+  /// The .npy file name for a sample id: the id made file-safe (letters of any script, digits,
+  /// '-', '_', '.'); when that changed it, or it is very long, a short hash of the id is added
+  /// so different ids never share a file.
+  static std::string file_name(const std::string& id);
+
+  /// The shape of `file` when it holds this configuration's features of content `sha256` and
+  /// is still there with the size it was written with; thread-safe (read-only).
+  std::optional<std::vector<size_t>> lookup(const std::string& file,
+                                            const std::string& sha256) const;
+
+  /// Writes the bytes under a temporary name in the folder (invisible until commit());
+  /// thread-safe. Throws Error naming the file.
+  StagedFile stage(const std::string& file, const std::string& sha256,
+                   const std::vector<size_t>& shape, const std::string& bytes);
+
+  /// Makes the staged files durable (one syncfs for the lot, not one fsync each), renames them
+  /// into place and records them in index.jsonl. Files not committed are removed by the
+  /// destructor (interrupt, error).
+  void commit(std::vector<StagedFile>& files);
+  /// Makes the last renames and index lines durable (call once at the end).
+  void finish();
+
+ private:
+  struct Entry {
+    std::string sha256;
+    std::vector<size_t> shape;
+    size_t bytes = 0;
+  };
+  void load_index();
+  void sync();
+
+  std::string dir_;
+  std::string hash_;
+  bool reused_ = false;
+  struct LockFile {  // closed (and so unlocked) even when the constructor throws
+    int fd = -1;
+    ~LockFile();
+  } lock_;
+  std::unordered_map<std::string, Entry> index_;
+  std::mutex mutex_;
+  std::unordered_set<std::string> pending_;  ///< temporary files not yet renamed
+};
+
+}  // namespace tinyprep

@@ -1,0 +1,242 @@
+#include "features/features.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <unordered_map>
+
+#include "audio/audio_file.h"
+#include "audio/condition.h"
+#include "core/diag.h"
+#include "core/error.h"
+#include "core/hash.h"
+#include "core/parallel.h"
+#include "core/progress.h"
+#include "core/signals.h"
+#include "features/feature_store.h"
+#include "manifest/manifest.h"
+
+namespace tinyprep {
+namespace fs = std::filesystem;
+namespace {
+
+// Lines read, computed and committed together: one syncfs per chunk, bounded memory.
+constexpr long kChunk = 2048;
+// Per-sample notes of one kind (resampled, downmixed) before only the summary counts them.
+constexpr long kNotesPerKind = 3;
+
+struct Job {
+  Sample sample;
+  std::string media;  ///< the `path` field as written, for messages
+  std::string file;   ///< .npy name in the folder
+  std::string sha256;
+  std::vector<size_t> shape;
+  std::optional<StagedFile> staged;
+  bool skipped = false;
+  std::string error;  ///< "manifest:line: file: what" when the sample failed
+  ConditionReport report;
+};
+
+struct Tally {
+  long resampled = 0, downmixed = 0, padded = 0, trimmed = 0;
+};
+
+bool is_hex_sha256(const std::string& s) {
+  if (s.size() != 64) return false;
+  for (char c : s)
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+
+std::string plural(long n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+class Pipeline {
+ public:
+  explicit Pipeline(const FeaturesOptions& o)
+      : o_(o),
+        extractor_(o.config),
+        store_(o.featdir, o.config, o.force),
+        tag_(feature_config_tag(o.config)),
+        dtype_(dtype_name(extractor_.dtype())),
+        cwd_(fs::current_path()),
+        condition_{o.config.sample_rate, o.config.length_samples(), o.config.align},
+        window_(extractor_.window_samples()) {
+    if (int empty = extractor_.empty_mel_bands())
+      warn(plural(empty, "mel band has", "mel bands have") +
+           " no FFT bin (too many --n-mels for --n-fft, or --fmin/--fmax too close); they are "
+           "always zero");
+  }
+
+  FeaturesResult run() {
+    ManifestReader reader(o_.input);
+    ManifestWriter writer(o_.output, o_.force);
+    Progress progress("features");
+    std::vector<Job> jobs;
+    for (;;) {
+      jobs.clear();
+      Job job;
+      while (static_cast<long>(jobs.size()) < kChunk && reader.next(job.sample)) {
+        jobs.push_back(std::move(job));
+        job = Job();
+      }
+      if (jobs.empty()) break;
+      run_chunk(jobs, progress);
+      for (Job& j : jobs)
+        if (j.error.empty()) writer.write(j.sample);
+    }
+    store_.finish();
+    writer.commit();
+    progress.finish();
+    summarize();
+    return result_;
+  }
+
+ private:
+  void run_chunk(std::vector<Job>& jobs, Progress& progress) {
+    for (Job& job : jobs) prepare(job);
+    parallel_ordered(
+        static_cast<long>(jobs.size()), o_.jobs, [&](long i) { work(jobs[i]); },
+        [&](long i) {
+          emit(jobs[i]);
+          progress.update(result_.samples);
+        });
+    std::vector<StagedFile> staged;
+    for (Job& job : jobs)
+      if (job.staged) staged.push_back(std::move(*job.staged));
+    store_.commit(staged);
+  }
+
+  // On the calling thread, in input order: names, and duplicate ids (two samples must not
+  // write one file).
+  void prepare(Job& job) {
+    try {
+      job.media = job.sample.str("path");
+      job.file = FeatureStore::file_name(job.sample.id());
+      auto [it, fresh] = names_.emplace(std::hash<std::string>()(job.file), job.sample.line);
+      if (!fresh)
+        job.sample.fail("duplicate id '" + job.sample.id() + "' (also on line " +
+                        std::to_string(it->second) + "): its features would overwrite those");
+    } catch (const Error& e) {
+      job.error = e.located();
+    }
+  }
+
+  void work(Job& job) {
+    if (!job.error.empty()) return;
+    const Sample& s = job.sample;
+    std::string media_path;
+    try {
+      check_interrupted();
+      media_path = s.media_path().string();
+      job.sha256 = s.str("sha256");
+      if (!is_hex_sha256(job.sha256)) job.sha256 = sha256_file_hex(media_path);
+      if (auto shape = store_.lookup(job.file, job.sha256)) {
+        job.skipped = true;
+        job.shape = *shape;
+        return;
+      }
+      AudioClip clip = read_audio(media_path);
+      std::vector<float> y = condition(clip, condition_, &job.report);
+      if (extractor_.frames_for(y.size()) == 0)
+        throw Error(media_path, 0,
+                    "too short for one frame: " + std::to_string(y.size()) + " samples at " +
+                        std::to_string(o_.config.sample_rate) + " Hz, a frame needs " +
+                        std::to_string(window_) + " (--length-ms pads short clips)");
+      FeatureArray a = extractor_.compute(y.data(), y.size());
+      job.shape = a.shape;
+      job.staged =
+          store_.stage(job.file, job.sha256, a.shape, encode_npy(a.dtype, a.shape, a.data.data()));
+    } catch (const Error& e) {
+      if (e.code() == ExitCode::kInterrupted) throw;
+      // Name the file as the manifest does, not as resolved.
+      if (!media_path.empty() && e.path() == media_path)
+        job.error = s.source + ":" + std::to_string(s.line) + ": " + job.media + ": " + e.what();
+      else if (e.path() == s.source)
+        job.error = e.located();
+      else
+        job.error = s.source + ":" + std::to_string(s.line) + ": " + e.located();
+    }
+  }
+
+  void emit(Job& job) {
+    ++result_.samples;
+    if (!job.error.empty()) {
+      ++result_.failed;
+      std::fprintf(stderr, "%s: %s\n", diag_program().c_str(), job.error.c_str());
+      return;
+    }
+    if (job.skipped) {
+      ++result_.skipped;
+    } else {
+      ++result_.computed;
+      diagnose(job);
+    }
+    std::string path = (fs::path(o_.featdir) / job.file).lexically_normal().generic_string();
+    path = rebase_path(path, cwd_, job.sample.base);
+    job.sample.json["features"] = {
+        {"path", path}, {"shape", job.shape}, {"dtype", dtype_}, {"config", tag_}};
+  }
+
+  void diagnose(const Job& job) {
+    const ConditionReport& r = job.report;
+    const Sample& s = job.sample;
+    if (r.resampled && ++tally_.resampled <= kNotesPerKind)
+      note(s.source, s.line,
+           job.media + ": " + std::to_string(r.source_rate) + " Hz resampled to " +
+               std::to_string(o_.config.sample_rate) + " Hz");
+    if (r.downmixed && ++tally_.downmixed <= kNotesPerKind)
+      note(s.source, s.line,
+           job.media + ": " + std::to_string(r.source_channels) + " channels downmixed to mono");
+    const int64_t length = condition_.length;
+    if (length > 0 && r.fitted_from < length) ++tally_.padded;
+    if (length > 0 && r.fitted_from > length) ++tally_.trimmed;
+    if (length > 0 && r.fitted_from < static_cast<int64_t>(window_))
+      s.warn(job.media + ": " +
+             (r.fitted_from == 0 ? std::string("empty clip")
+                                 : "only " + plural(r.fitted_from, "sample", "samples")) +
+             ", less than one " + std::to_string(window_) + "-sample frame: padded with silence");
+  }
+
+  void summarize() {
+    const FeaturesResult& r = result_;
+    std::string text = "computed " + std::to_string(r.computed);
+    if (r.skipped)
+      text += ", skipped " + std::to_string(r.skipped) + " already in " + o_.featdir +
+              " (same sha256 and config)";
+    if (r.failed) text += ", " + std::to_string(r.failed) + " failed";
+    note(text + " [" + tag_ + "]");
+    const auto& t = tally_;
+    std::string rate = std::to_string(o_.config.sample_rate) + " Hz";
+    if (t.resampled) note("resampled " + plural(t.resampled, "clip", "clips") + " to " + rate);
+    if (t.downmixed) note("downmixed " + plural(t.downmixed, "clip", "clips") + " to mono");
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%g ms", o_.config.length_ms);
+    if (t.padded) note("padded " + plural(t.padded, "clip", "clips") + " shorter than " + ms);
+    if (t.trimmed)
+      note("trimmed " + plural(t.trimmed, "clip", "clips") + " longer than " + ms + " (--align " +
+           align_name(o_.config.align) + ")");
+  }
+
+  const FeaturesOptions& o_;
+  FeatureExtractor extractor_;
+  FeatureStore store_;
+  std::string tag_;
+  const char* dtype_;
+  fs::path cwd_;
+  ConditionOptions condition_;
+  size_t window_;
+  std::unordered_map<size_t, long> names_;
+  FeaturesResult result_;
+  Tally tally_;
+};
+
+}  // namespace
+
+FeaturesResult run_features(const FeaturesOptions& options) {
+  return Pipeline(options).run();
+}
+
+}  // namespace tinyprep

@@ -1,0 +1,79 @@
+// tinyprep features [MANIFEST|-] --preset NAME -o FEATDIR: one .npy of features per sample.
+#include <map>
+
+#include "command.h"
+#include "core/error.h"
+#include "features/feature_options.h"
+#include "features/features.h"
+
+namespace tinyprep {
+namespace {
+
+struct FeaturesCli {
+  FeaturesOptions run;
+  std::string preset;
+  int rate = 16000;
+  double length_ms = 1000;
+  std::string align = "start";
+  std::map<std::string, std::string> given;  ///< preset options as typed
+};
+
+int run_features_command(FeaturesCli& cli) {
+  cli.run.config =
+      feature_config_from_options(cli.preset, cli.rate, cli.length_ms, cli.align, cli.given);
+  FeaturesResult r = run_features(cli.run);
+  if (r.failed)
+    throw Error(std::to_string(r.failed) + " of " + std::to_string(r.samples) +
+                " samples failed (listed above); the other " +
+                std::to_string(r.samples - r.failed) + " are in " + cli.run.featdir);
+  return 0;
+}
+
+}  // namespace
+
+RunFn setup_features(CLI::App& app) {
+  auto cli = std::make_shared<FeaturesCli>();
+  app.description(
+      "Compute features for every sample of a manifest: one NumPy .npy per sample in FEATDIR\n"
+      "(frames x bins, named after the sample id), FEATDIR/config.json with every parameter\n"
+      "and its hash, and the manifest lines with a `features` field on stdout. Clips are\n"
+      "resampled (libsoxr), downmixed and padded or trimmed to --length-ms first. Re-running\n"
+      "skips samples whose features exist for the same sha256 and config.\n\n"
+      "Presets: micro_speech (TF micro frontend, bit-exact, 49 x 40 per second), spectrogram,\n"
+      "logmel, mfcc (librosa 0.10 definitions), mfe (Edge Impulse-style).\n\n"
+      "Examples:\n"
+      "  tinyprep features --preset micro_speech -o feats/ kws/ > kws-feats.jsonl\n"
+      "  tinyprep features --preset logmel --n-fft 512 --win-length 480 --hop-length 320 \\\n"
+      "      --n-mels 40 --no-center -o feats/ train.jsonl -O train-feats.jsonl");
+  app.add_option("MANIFEST", cli->run.input, "manifest, dataset folder or - (default: stdin)");
+  app.add_option("--preset", cli->preset, "micro_speech, spectrogram, logmel, mfcc or mfe")
+      ->required()
+      ->check(CLI::IsMember({"micro_speech", "spectrogram", "logmel", "mfcc", "mfe"}));
+  app.add_option("-o,--featdir", cli->run.featdir, "feature folder (made when missing)")
+      ->required();
+  app.add_option("-O,--output", cli->run.output, "manifest to write (default '-': stdout)");
+  app.add_option("--rate", cli->rate, "sample rate features are computed at (default 16000)");
+  app.add_option("--length-ms", cli->length_ms,
+                 "pad or trim every clip to this length (default 1000; 0 keeps each length)");
+  app.add_option("--align", cli->align, "start, center or loudest window (default start)")
+      ->check(CLI::IsMember({"start", "center", "loudest"}));
+  for (const FeatureOptionSpec& spec : feature_option_specs()) {
+    std::string name = spec.name;
+    std::string help = std::string(spec.help) + " [" + spec.presets + "]";
+    if (spec.value) {
+      app.add_option_function<std::string>(
+             name, [cli, name](const std::string& v) { cli->given[name] = v; }, help)
+          ->type_name(spec.value);
+    } else {
+      app.add_flag_function(
+          name + ",!--no-" + name.substr(2),
+          [cli, name](int64_t v) { cli->given[name] = v > 0 ? "true" : "false"; }, help);
+    }
+  }
+  app.add_option("-j,--jobs", cli->run.jobs, "threads (default 0: all cores)");
+  app.add_flag("--force", cli->run.force,
+               "replace --output; recompute in a FEATDIR made with another config");
+  return [cli] { return run_features_command(*cli); };
+}
+
+}  // namespace tinyprep
