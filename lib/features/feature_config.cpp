@@ -43,6 +43,12 @@ SpectralKind kind_of(const std::string& preset) {
                     "' (expected micro_speech, spectrogram, logmel, mfcc or mfe)");
 }
 
+std::string number_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 std::string samples_text(int64_t n) {
   return std::to_string(n) + (n == 1 ? " sample" : " samples");
 }
@@ -85,7 +91,7 @@ FeatureConfig resolve_feature_config(FeatureConfig c) {
     frames = probe.frames_for(c.length_samples());
   }
   if (c.length_ms > 0 && frames == 0)
-    throw usage_error("--length-ms " + std::to_string(c.length_ms).substr(0, 8) + " gives " +
+    throw usage_error("--length-ms " + number_text(c.length_ms) + " gives " +
                       samples_text(c.length_samples()) + ", fewer than one " +
                       std::to_string(window) + "-sample frame");
   return c;
