@@ -107,8 +107,9 @@ int capture_camera(const CaptureTarget& target, const CameraOptions& o) {
       throw Error(o.device, 0, "no such file");
     cap.open(o.device, cv::CAP_ANY);
   }
+  const std::string where = is_index(o.device) ? "camera " + o.device : o.device;
   if (!cap.isOpened())
-    throw Error(o.device, 0,
+    throw Error(where, 0,
                 live  ? no_camera_hint(o.device)
                 : url ? "cannot open the stream"
                       : "cannot read it as a video or an image sequence (frame_%03d.png)");
@@ -123,7 +124,7 @@ int capture_camera(const CaptureTarget& target, const CameraOptions& o) {
   }
   cv::Mat frame;
   for (int i = 0; i < warmup; ++i)  // auto exposure and white balance settle
-    if (!cap.read(frame)) throw Error(o.device, 0, "the camera gives no frames");
+    if (!cap.read(frame)) throw Error(where, 0, "the camera gives no frames");
 
   SampleSink sink(SinkOptions{target.dataset, target.label, target.group, "camera:" + o.device,
                               "image", target.count});

@@ -4,12 +4,14 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <optional>
 
 #include "audio/audio_file.h"
 #include "core/diag.h"
@@ -21,14 +23,11 @@ namespace tinyprep {
 namespace fs = std::filesystem;
 namespace {
 
-Dataset open_or_make(const std::string& dir) {
+// The dataset in `dir`, or nullopt when `dir` does not exist yet: it is made with the first
+// sample, so a capture that keeps nothing leaves nothing behind.
+std::optional<Dataset> open_existing(const std::string& dir) {
   std::error_code ec;
-  if (!fs::exists(dir, ec)) {
-    Dataset d =
-        Dataset::create(dir, fs::absolute(dir).lexically_normal().filename().string(), false);
-    note("made dataset '" + d.name() + "' in " + dir);
-    return d;
-  }
+  if (!fs::exists(dir, ec)) return std::nullopt;
   if (!Dataset::is_dataset(dir))
     throw Error(dir, 0,
                 "is not a dataset folder (no dataset.json); 'tinyprep init " + dir + "' makes one");
@@ -89,14 +88,15 @@ Json format_facts(const std::string& modality, const Json& facts) {
 
 }  // namespace
 
-SampleSink::SampleSink(SinkOptions options)
-    : options_(std::move(options)), dataset_(open_or_make(options_.dataset)) {
+SampleSink::SampleSink(SinkOptions options) : options_(std::move(options)) {
   check_label(options_.label, "--label");
-  auto m = dataset_.info().find("modality");
-  if (m != dataset_.info().end() && m->is_string() && *m != options_.modality)
-    throw Error(dataset_.info_file().string(), 0,
-                "is an " + m->get<std::string>() + " dataset; this capture makes " +
-                    options_.modality + " samples");
+  if (auto existing = open_existing(options_.dataset)) {
+    auto m = existing->info().find("modality");
+    if (m != existing->info().end() && m->is_string() && *m != options_.modality)
+      throw Error(existing->info_file().string(), 0,
+                  "is an " + m->get<std::string>() + " dataset; this capture makes " +
+                      options_.modality + " samples");
+  }
   show_progress();
 }
 
@@ -111,7 +111,10 @@ std::string SampleSink::write(const Payload& sample) {
     text += '\n';
     for (const auto& row : t->rows) text += row + '\n';
     Json csv{{"rows", t->rows.size()}, {"columns", t->header.size()}, {"header", t->header}};
-    if (t->rate > 0) csv["rate"] = t->rate;
+    if (t->rate > 0 && t->rate == std::floor(t->rate))
+      csv["rate"] = static_cast<int64_t>(t->rate);
+    else if (t->rate > 0)
+      csv["rate"] = t->rate;
     return place(".csv", &text, nullptr, facts("csv", std::move(csv)));
   }
   if (const auto* f = std::get_if<FrameSample>(&sample)) return write_image(rgb565_to_bgr(*f));
@@ -193,7 +196,14 @@ std::string SampleSink::place(const std::string& ext, const std::string* bytes,
 // Records the label (and the modality and format when the dataset has none) in dataset.json,
 // re-read first so that a capture running beside this one keeps its label too.
 void SampleSink::first_sample(const Json& facts) {
-  dataset_ = Dataset::open(dataset_.dir());
+  if (auto existing = open_existing(options_.dataset)) {
+    dataset_ = std::move(*existing);
+  } else {
+    fs::path dir = options_.dataset;
+    dataset_ =
+        Dataset::create(dir, fs::absolute(dir).lexically_normal().filename().string(), false);
+    note("made dataset '" + dataset_.name() + "' in " + options_.dataset);
+  }
   bool changed = dataset_.add_label(options_.label);
   Json& info = dataset_.info();
   if (!info.contains("modality") || info["modality"].is_null()) {

@@ -24,8 +24,9 @@ struct SinkOptions {
 
 class SampleSink {
  public:
-  /// Opens (or makes) the dataset; throws Error when the folder is not a dataset, the label is
-  /// unusable, or the dataset holds another modality.
+  /// Checks the dataset (made with the first sample when the folder does not exist); throws
+  /// Error when the folder is not a dataset, the label is unusable, or the dataset holds
+  /// another modality.
   explicit SampleSink(SinkOptions options);
   ~SampleSink();
   SampleSink(const SampleSink&) = delete;
@@ -40,7 +41,6 @@ class SampleSink {
   /// True once --count samples are kept.
   bool full() const { return options_.count > 0 && kept_ >= options_.count; }
   const SinkOptions& options() const { return options_; }
-  const Dataset& dataset() const { return dataset_; }
 
   /// Prints text on stderr as it is (a countdown), clearing the progress line first.
   void print(const std::string& text);
@@ -57,7 +57,7 @@ class SampleSink {
   void clear_progress();
 
   SinkOptions options_;
-  Dataset dataset_;
+  Dataset dataset_;  // opened (or made) with the first sample
   long kept_ = 0;
   bool progress_shown_ = false;
 };
