@@ -202,6 +202,7 @@ void SampleSink::first_sample(const Json& facts) {
     fs::path dir = options_.dataset;
     dataset_ =
         Dataset::create(dir, fs::absolute(dir).lexically_normal().filename().string(), false);
+    clear_progress();
     note("made dataset '" + dataset_.name() + "' in " + options_.dataset);
   }
   bool changed = dataset_.add_label(options_.label);
