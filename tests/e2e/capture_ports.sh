@@ -30,3 +30,11 @@ expect_fail 2 "--mode" -- tp capture serial --port plain.txt --mode xml --into d
 expect_fail 2 "--size must be WIDTHxHEIGHT" -- \
   tp capture serial --port plain.txt --mode ov767x-raw --size big --into ds --label x
 [ ! -e ds ] || fail "a failed capture made a dataset"
+
+# A port this user may not open gets the 'dialout' hint (needs root to act as another user).
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  touch locked && chmod 600 locked
+  expect_fail 1 "locked: permission denied: add yourself to the 'dialout' group" -- \
+    setpriv --reuid=nobody --regid=nogroup --clear-groups "$TINYPREP" capture serial \
+    --port "$WORK/locked" --into "$WORK/ds" --label x
+fi
