@@ -37,7 +37,7 @@ lines(["%d,%d,%d" % (i, 2 * i, 3 * i) for i in range(200)], rate=40)
 PYEOF
 capture_device scenario2.py --mode forwarder --length-ms 250 --into ds2 --label wave --count 4
 expect_eq "$RC" 0 "forwarder with rate detection"
-expect_stderr "detected a rate of (3[6-9]|4[0-4]) Hz"
+expect_stderr "detected a rate of (3[0-9]|4[0-9]) Hz"  # 40, give or take a busy machine
 check_dataset ds2 wave 4
 "$PY" - <<'PYEOF' || fail "detected-rate samples"
 import json

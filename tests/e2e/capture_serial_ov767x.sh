@@ -21,15 +21,15 @@ expect(b"live\r")
 send("OV7675 camera ready\r\n")
 send(raw(1))
 send(raw(2)[:20000]); pause(0.05); send(raw(2)[20000:])   # split mid-way, no real pause
-send(raw(3)[:15000]); pause(1.0)                          # cut short: dropped
+send(raw(3)[:15000]); pause(1.5)                          # cut short: dropped
 send("frame 3 timed out\r\n")
 send(raw(4))
 send(raw(5), chunk=1000)
 send(raw(6)[:9999])
 vanish()
 PYEOF
-capture_device scenario.py --mode ov767x-raw --size 160x120 --send 'live\r' --into ds \
-  --label cup
+capture_device scenario.py --mode ov767x-raw --size 160x120 --send 'live\r' --gap-ms 600 \
+  --into ds --label cup
 expect_eq "$RC" 0 "ov767x-raw exit code"
 expect_stderr "dropped a partial frame \(15000 of 38400 bytes\) after a pause"
 expect_stderr "dropped a partial frame \(9999 of 38400 bytes\) when the device went away"
@@ -57,11 +57,11 @@ def hexframe(k, prefixed=False):
 lines(["OV767X Camera Capture", "", "Send the 'c' character to read a frame ...", ""])
 expect(b"c"); send(hexframe(1), chunk=4096)
 expect(b"c"); send("Reading frame\r\n" + hexframe(2, True) + "\r\n")
-expect(b"c"); send(hexframe(3)[:30000]); pause(0.8)
+expect(b"c"); send(hexframe(3)[:30000]); pause(1.5)
 expect(b"c"); send(hexframe(4))
 expect(b"c"); pause(5)
 PYEOF
-capture_device scenario2.py --mode ov767x-hex --size 160x120 --gap-ms 300 --into ds2 \
+capture_device scenario2.py --mode ov767x-hex --size 160x120 --gap-ms 600 --into ds2 \
   --label pen --count 3
 expect_eq "$RC" 0 "ov767x-hex exit code"
 expect_stderr "dropped a partial frame \(7500 of 19200 pixels\) after a pause"

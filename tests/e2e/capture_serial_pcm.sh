@@ -17,12 +17,12 @@ cat >scenario.py <<'PYEOF'
 exec(open("audio.py").read())
 send("PDM microphone ready\r\n")
 send(pcm(clip(1) + clip(2)), chunk=333)
-send(pcm(clip(3))[:1501]); pause(1.0)    # cut short by a pause: dropped
+send(pcm(clip(3))[:1501]); pause(1.5)    # cut short by a pause: dropped
 send(pcm(clip(4) + clip(5)), chunk=4001)
 send(pcm(clip(6))[:2222])
 vanish()
 PYEOF
-capture_device scenario.py --mode pcm --rate 8000 --length-ms 250 --gap-ms 300 --into ds \
+capture_device scenario.py --mode pcm --rate 8000 --length-ms 250 --gap-ms 600 --into ds \
   --label yes --group board-1
 expect_eq "$RC" 0 "pcm exit code"
 expect_stderr "dropped a partial clip \(0.09 s of 0.25 s\) after a pause"
