@@ -230,7 +230,10 @@ ImportResult run_import(const ImportOptions& o) {
       check_interrupted();
       std::string ext = c.file.extension().string();
       std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
-      std::string rel = dataset->reserve_media_path(c.label, c.id, ext);
+      // Keep the original file name (made safe): rules such as TensorFlow's speech_commands
+      // split hash it. The id stays what it was; only a clash in the folder renames the file.
+      std::string name = make_id(c.file.stem().string());
+      std::string rel = dataset->reserve_media_path(c.label, name, ext);
       fs::path dest = dataset->dir() / rel;
       copy_file_atomic(c.file, dest);
       copied.push_back(dest);

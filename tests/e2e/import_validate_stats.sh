@@ -61,10 +61,25 @@ tp import --layout folders sc --into kws
 tp import --layout folders sc --into kws
 expect_eq "$(wc -l < kws/samples.jsonl)" 6 "dataset lines after two imports"
 expect_eq "$(ls kws/data/yes | wc -l)" 4 "files in data/yes"
-[ -f kws/data/yes/yes-f2e59fea_nohash_1-2.wav ] || fail "second import must not overwrite"
-cmp -s kws/data/no/no-f9643d42_nohash_4.wav "$SHARED_DATA/kws_tflm/no_1000ms.wav" || fail copy
+[ -f kws/data/yes/f2e59fea_nohash_1.wav ] || fail "import --into keeps the original file name"
+grep -q '"id":"yes-f2e59fea_nohash_1-2","path":"data/yes/f2e59fea_nohash_1-2.wav"' kws/samples.jsonl ||
+  fail "second import: $(cat kws/samples.jsonl)"
+[ -f kws/data/yes/f2e59fea_nohash_1-2.wav ] || fail "second import must not overwrite"
+cmp -s kws/data/no/f9643d42_nohash_4.wav "$SHARED_DATA/kws_tflm/no_1000ms.wav" || fail copy
 expect_eq "$(json_get kws/dataset.json "','.join(d['labels'])")" "yes,no" "dataset labels"
 tp validate kws 2>/dev/null || fail "validate of the dataset folder"
+
+# A dataset imported from the Speech Commands layout gets TensorFlow's which_set assignment.
+tp split --method speech-commands --ratios 80,10,10 kws 2>/dev/null > kws-split.jsonl
+"$PY" - kws-split.jsonl <<'PY'
+import hashlib, json, os, re, sys
+for l in map(json.loads, open(sys.argv[1])):
+    name = re.sub(r"_nohash_.*$", "", os.path.basename(l["path"]))
+    h = int(hashlib.sha1(name.encode()).hexdigest(), 16)
+    p = (h % (2**27)) * (100.0 / (2**27 - 1))
+    want = "validation" if p < 10 else "test" if p < 20 else "train"
+    assert l["split"] == want, (l, want)
+PY
 
 # UTF-8 labels (Devanagari, Amharic) work everywhere.
 tp import --label 'हाँ' --into local "$SHARED_DATA/kws_tflm/yes_1000ms.wav"
