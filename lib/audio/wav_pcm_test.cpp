@@ -1,0 +1,70 @@
+#include "audio/wav_pcm.h"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/io.h"
+
+namespace tinyprep {
+namespace fs = std::filesystem;
+namespace {
+
+void same_as_libsndfile(const std::string& path) {
+  std::string bytes;
+  read_file_into(path, bytes);
+  CHECK(bytes == read_file(path));
+  AudioClip fast;
+  REQUIRE(decode_wav_pcm16(bytes, fast));
+  AudioClip ref = read_audio(path);
+  CHECK(fast.info.sample_rate == ref.info.sample_rate);
+  CHECK(fast.info.channels == ref.info.channels);
+  CHECK(fast.info.frames == ref.info.frames);
+  CHECK(fast.info.format == ref.info.format);
+  CHECK(fast.samples == ref.samples);  // bit for bit
+}
+
+}  // namespace
+
+TEST_CASE("the PCM16 WAV fast path decodes exactly what libsndfile does", "[wav]") {
+  const std::string data = TINYPREP_SHARED_DATA;
+  for (const char* name : {"kws_tflm/yes_1000ms.wav", "kws_tflm/no_30ms.wav",
+                           "kws_tflm/silence_1000ms.wav", "speech_other/jfk.wav"})
+    same_as_libsndfile(data + "/" + name);
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(data + "/fsdd"))
+    if (e.path().extension() == ".wav" && n++ < 40) same_as_libsndfile(e.path().string());
+  // Stereo, and every int16 value.
+  char tmpl[] = "/tmp/tinyprep-wav-XXXXXX";
+  const fs::path dir = mkdtemp(tmpl);
+  std::vector<int16_t> all(65536 * 2);
+  for (int i = 0; i < 65536; ++i) all[2 * i] = all[2 * i + 1] = static_cast<int16_t>(i - 32768);
+  write_wav16((dir / "stereo.wav").string(), all.data(), 65536, 2, 44100);
+  same_as_libsndfile((dir / "stereo.wav").string());
+  fs::remove_all(dir);
+}
+
+TEST_CASE("anything unusual is left to libsndfile", "[wav]") {
+  std::string bytes;
+  read_file_into(std::string(TINYPREP_SHARED_DATA) + "/kws_tflm/yes_30ms.wav", bytes);
+  AudioClip clip;
+  CHECK(decode_wav_pcm16(bytes, clip));
+  CHECK(!decode_wav_pcm16(bytes.substr(0, bytes.size() - 1), clip));  // truncated data
+  CHECK(!decode_wav_pcm16(bytes.substr(0, 30), clip));                // no data chunk
+  CHECK(!decode_wav_pcm16("", clip));
+  CHECK(!decode_wav_pcm16("hello, I am not audio at all", clip));
+  std::string rifx = bytes;
+  rifx[3] = 'X';
+  CHECK(!decode_wav_pcm16(rifx, clip));
+  std::string eight_bit = bytes;
+  eight_bit[34] = 8;  // bits per sample in the canonical 44-byte header
+  CHECK(!decode_wav_pcm16(eight_bit, clip));
+  std::string unknown_length = bytes;
+  for (int i = 40; i < 44; ++i) unknown_length[i] = '\xff';
+  CHECK(!decode_wav_pcm16(unknown_length, clip));
+  CHECK_THROWS_WITH(read_file_into("/nonexistent/x.wav", bytes), Catch::Contains("no such file"));
+}
+
+}  // namespace tinyprep
