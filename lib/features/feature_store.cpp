@@ -147,7 +147,12 @@ std::optional<std::vector<size_t>> FeatureStore::lookup(const std::string& file,
 StagedFile FeatureStore::stage(const std::string& file, const std::string& sha256,
                                const std::vector<size_t>& shape, const std::string& bytes) {
   const std::string final_path = (fs::path(dir_) / file).string();
-  StagedFile s{temp_name_for(final_path), file, sha256, shape, bytes.size()};
+  // The folder is locked, so pid + counter is unique (core's temp_name_for seeds a
+  // std::random_device per name, which costs more than writing the file).
+  const std::string temp = (fs::path(dir_) / ("." + file + ".tmp-" + std::to_string(::getpid()) +
+                                              "-" + std::to_string(temp_counter_++)))
+                               .string();
+  StagedFile s{temp, file, sha256, shape, bytes.size()};
   {
     std::lock_guard lock(mutex_);
     pending_.insert(s.temp);

@@ -2,6 +2,7 @@
 // The feature folder (FEATDIR): one .npy per sample, config.json (the full parameter set and its
 // hash) and index.jsonl (which source content each .npy was computed from), so a re-run skips
 // samples whose features exist for the same (sha256, config).
+#include <atomic>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -77,6 +78,7 @@ class FeatureStore {
   std::unordered_map<std::string, Entry> index_;
   std::mutex mutex_;
   std::unordered_set<std::string> pending_;  ///< temporary files not yet renamed
+  std::atomic<unsigned long> temp_counter_{0};
 };
 
 }  // namespace tinyprep

@@ -8,6 +8,7 @@
 
 #include "audio/audio_file.h"
 #include "audio/condition.h"
+#include "audio/wav_pcm.h"
 #include "core/diag.h"
 #include "core/error.h"
 #include "core/hash.h"
@@ -58,6 +59,8 @@ class Pipeline {
   explicit Pipeline(const FeaturesOptions& o)
       : o_(o),
         extractor_(o.config),
+        reader_(o.input),
+        writer_(o.output, o.force),
         store_(o.featdir, o.config, o.force),
         tag_(feature_config_tag(o.config)),
         dtype_(dtype_name(extractor_.dtype())),
@@ -71,24 +74,22 @@ class Pipeline {
   }
 
   FeaturesResult run() {
-    ManifestReader reader(o_.input);
-    ManifestWriter writer(o_.output, o_.force);
     Progress progress("features");
     std::vector<Job> jobs;
     for (;;) {
       jobs.clear();
       Job job;
-      while (static_cast<long>(jobs.size()) < kChunk && reader.next(job.sample)) {
+      while (static_cast<long>(jobs.size()) < kChunk && reader_.next(job.sample)) {
         jobs.push_back(std::move(job));
         job = Job();
       }
       if (jobs.empty()) break;
       run_chunk(jobs, progress);
       for (Job& j : jobs)
-        if (j.error.empty()) writer.write(j.sample);
+        if (j.error.empty()) writer_.write(j.sample);
     }
     store_.finish();
-    writer.commit();
+    writer_.commit();
     progress.finish();
     summarize();
     return result_;
@@ -132,13 +133,22 @@ class Pipeline {
       check_interrupted();
       media_path = s.media_path().string();
       job.sha256 = s.str("sha256");
-      if (!is_hex_sha256(job.sha256)) job.sha256 = sha256_file_hex(media_path);
+      thread_local std::string bytes;
+      bool have_bytes = false;
+      if (!is_hex_sha256(job.sha256)) {
+        read_file_into(media_path, bytes);
+        have_bytes = true;
+        job.sha256 = sha256_hex(bytes);
+      }
       if (auto shape = store_.lookup(job.file, job.sha256)) {
         job.skipped = true;
         job.shape = *shape;
         return;
       }
-      AudioClip clip = read_audio(media_path);
+      if (!have_bytes) read_file_into(media_path, bytes);
+      // 16-bit PCM WAV straight from the bytes; libsndfile for everything else.
+      thread_local AudioClip clip;
+      if (!decode_wav_pcm16(bytes, clip)) clip = read_audio(media_path);
       std::vector<float> y = condition(clip, condition_, &job.report);
       if (extractor_.frames_for(y.size()) == 0)
         throw Error(media_path, 0,
@@ -222,6 +232,9 @@ class Pipeline {
 
   const FeaturesOptions& o_;
   FeatureExtractor extractor_;
+  // Input and output first: a missing manifest or an existing -O fails before FEATDIR is made.
+  ManifestReader reader_;
+  ManifestWriter writer_;
   FeatureStore store_;
   std::string tag_;
   const char* dtype_;
