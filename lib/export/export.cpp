@@ -136,6 +136,18 @@ class Exporter {
   uint64_t written_ = 0;
 };
 
+// True when `file` is a name this TFRecord export writes (shards of its name, metadata).
+bool tfrecord_output_name(const std::string& file, const void* context) {
+  const auto* info = static_cast<const ExportInfo*>(context);
+  return file.starts_with(info->name + "-") || file == "dataset_info.json" ||
+         file == "features.json" || file == "tinyprep.json" ||
+         file == info->keys.label + ".labels.txt";
+}
+
+bool same_name(const std::string& file, const void* context) {
+  return file == *static_cast<const std::string*>(context);
+}
+
 void Exporter::prepare_tfrecord_folder(const std::vector<std::string>& splits) {
   std::error_code ec;
   if (fs::exists(o_.out, ec) && !fs::is_directory(o_.out, ec))
@@ -144,6 +156,8 @@ void Exporter::prepare_tfrecord_folder(const std::vector<std::string>& splits) {
   if (ec) throw Error(o_.out, 0, "cannot create the folder: " + ec.message());
   if (::access(o_.out.c_str(), W_OK) != 0)
     throw Error(o_.out, 0, "cannot write into the folder: " + std::string(std::strerror(errno)));
+  if (size_t n = remove_stale_temps(o_.out, tfrecord_output_name, &info_))
+    note(o_.out, 0, "removed " + std::to_string(n) + " temporary files of an earlier, killed run");
   std::vector<std::string> existing;
   for (const char* f : {"dataset_info.json", "features.json", "tinyprep.json"})
     if (fs::exists(fs::path(o_.out) / f, ec)) existing.push_back(f);
@@ -262,6 +276,10 @@ ExportInfo Exporter::run() {
   } else {
     Hdf5Options h;
     h.gzip = o_.hdf5_gzip;
+    std::string file = fs::path(o_.out).filename().string();
+    if (size_t n = remove_stale_temps(fs::path(o_.out).parent_path().string(), same_name, &file))
+      note(o_.out, 0,
+           "removed " + std::to_string(n) + " temporary files of an earlier, killed run");
     hdf5_ = std::make_unique<Hdf5Writer>(o_.out, h, o_.force);
   }
 

@@ -1,9 +1,11 @@
 #include "export/staged_file.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -57,6 +59,24 @@ void StagedFile::publish() {
   if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0)
     throw Error(final_path_, 0, std::string("cannot rename into place: ") + std::strerror(errno));
   published_ = true;
+}
+
+size_t remove_stale_temps(const std::string& folder,
+                          bool (*ours)(const std::string& name, const void* context),
+                          const void* context) {
+  size_t removed = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(folder.empty() ? "." : folder, ec)) {
+    std::string file = entry.path().filename().string();
+    size_t at = file.rfind(".tmp-");
+    if (file.empty() || file[0] != '.' || at == std::string::npos || at < 2) continue;
+    long pid = std::atol(file.c_str() + at + 5);
+    // Only a process that no longer exists (ESRCH) left it for good.
+    if (pid <= 0 || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    if (!ours(file.substr(1, at - 1), context)) continue;
+    if (std::filesystem::remove(entry.path(), ec)) ++removed;
+  }
+  return removed;
 }
 
 void sync_folder(const std::string& folder) {

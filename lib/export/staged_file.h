@@ -42,6 +42,13 @@ class StagedFile {
   bool published_ = false;
 };
 
+/// Removes the temporary files that killed runs left in `folder` ("."+name+".tmp-<pid>-..."
+/// of a process that no longer runs) when `ours(name)` says the final name is one this
+/// export writes; returns how many it removed.
+size_t remove_stale_temps(const std::string& folder,
+                          bool (*ours)(const std::string& name, const void* context),
+                          const void* context);
+
 /// fsyncs a folder so that renames into it survive a power loss; errors are ignored (some
 /// file systems refuse to sync folders).
 void sync_folder(const std::string& folder);
