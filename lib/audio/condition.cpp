@@ -82,7 +82,7 @@ int64_t loudest_window_start(const float* x, int64_t n, int64_t window) {
   return best_start;
 }
 
-std::vector<float> fit_length(const std::vector<float>& x, int64_t length, Align align,
+std::vector<float> fit_length(std::vector<float> x, int64_t length, Align align,
                               int64_t* offset_out) {
   const int64_t n = static_cast<int64_t>(x.size());
   int64_t offset = 0;
@@ -109,7 +109,7 @@ std::vector<float> fit_length(const std::vector<float>& x, int64_t length, Align
   return out;
 }
 
-std::vector<float> condition(const AudioClip& clip, const ConditionOptions& options,
+std::vector<float> condition(AudioClip clip, const ConditionOptions& options,
                              ConditionReport* report) {
   const AudioInfo& info = clip.info;
   const int channels = std::max(1, info.channels);
@@ -118,14 +118,15 @@ std::vector<float> condition(const AudioClip& clip, const ConditionOptions& opti
   r.source_rate = info.sample_rate;
   r.source_channels = info.channels;
   r.source_frames = frames;
-  std::vector<float> mono = downmix(clip.samples.data(), frames, channels);
+  std::vector<float> mono =
+      channels > 1 ? downmix(clip.samples.data(), frames, channels) : std::move(clip.samples);
   r.downmixed = channels > 1;
   if (info.sample_rate != options.sample_rate) {
     mono = resample(mono, info.sample_rate, options.sample_rate);
     r.resampled = true;
   }
   r.fitted_from = static_cast<int64_t>(mono.size());
-  std::vector<float> out = fit_length(mono, options.length, options.align, &r.offset);
+  std::vector<float> out = fit_length(std::move(mono), options.length, options.align, &r.offset);
   if (report) *report = r;
   return out;
 }

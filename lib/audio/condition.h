@@ -52,11 +52,12 @@ int64_t loudest_window_start(const float* x, int64_t n, int64_t window);
 
 /// The part of x that lands in a window of `length` samples aligned per `align`: out[i] =
 /// x[offset + i], zero where that is outside x. Returns `offset` through `offset_out`.
-std::vector<float> fit_length(const std::vector<float>& x, int64_t length, Align align,
+std::vector<float> fit_length(std::vector<float> x, int64_t length, Align align,
                               int64_t* offset_out = nullptr);
 
-/// Downmix, resample and pad/trim a decoded clip; `report` says what was done.
-std::vector<float> condition(const AudioClip& clip, const ConditionOptions& options,
+/// Downmix, resample and pad/trim a decoded clip; `report` says what was done. A mono clip at
+/// the target rate and length passes through without a copy when moved in.
+std::vector<float> condition(AudioClip clip, const ConditionOptions& options,
                              ConditionReport* report = nullptr);
 
 }  // namespace tinyprep

@@ -75,7 +75,7 @@ bool decode_wav_pcm16(std::string_view b, AudioClip& clip) {
   return false;
 }
 
-void read_file_into(const std::string& path, std::string& bytes) {
+std::string_view read_file_into(const std::string& path, std::string& bytes) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) throw Error(path, 0, "no such file");
@@ -87,7 +87,8 @@ void read_file_into(const std::string& path, std::string& bytes) {
     throw Error(path, 0, S_ISDIR(st.st_mode) ? "is a folder, not a file" : "cannot read");
   }
   // st_size is a hint (the file may change); read to the end regardless.
-  bytes.resize(static_cast<size_t>(st.st_size) + 1);
+  if (bytes.size() < static_cast<size_t>(st.st_size) + 1)
+    bytes.resize(static_cast<size_t>(st.st_size) + 1);
   size_t done = 0;
   for (;;) {
     if (done == bytes.size()) bytes.resize(bytes.size() * 2);
@@ -102,7 +103,7 @@ void read_file_into(const std::string& path, std::string& bytes) {
     done += static_cast<size_t>(n);
   }
   ::close(fd);
-  bytes.resize(done);
+  return std::string_view(bytes.data(), done);
 }
 
 }  // namespace tinyprep

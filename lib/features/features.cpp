@@ -133,11 +133,10 @@ class Pipeline {
       check_interrupted();
       media_path = s.media_path().string();
       job.sha256 = s.str("sha256");
-      thread_local std::string bytes;
-      bool have_bytes = false;
+      thread_local std::string buffer;
+      std::string_view bytes;
       if (!is_hex_sha256(job.sha256)) {
-        read_file_into(media_path, bytes);
-        have_bytes = true;
+        bytes = read_file_into(media_path, buffer);
         job.sha256 = sha256_hex(bytes);
       }
       if (auto shape = store_.lookup(job.file, job.sha256)) {
@@ -145,11 +144,11 @@ class Pipeline {
         job.shape = *shape;
         return;
       }
-      if (!have_bytes) read_file_into(media_path, bytes);
+      if (bytes.data() == nullptr) bytes = read_file_into(media_path, buffer);
       // 16-bit PCM WAV straight from the bytes; libsndfile for everything else.
-      thread_local AudioClip clip;
+      AudioClip clip;
       if (!decode_wav_pcm16(bytes, clip)) clip = read_audio(media_path);
-      std::vector<float> y = condition(clip, condition_, &job.report);
+      std::vector<float> y = condition(std::move(clip), condition_, &job.report);
       if (extractor_.frames_for(y.size()) == 0)
         throw Error(media_path, 0,
                     "too short for one frame: " + std::to_string(y.size()) + " samples at " +
