@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# bench/features_bench.sh: tinyprep import -> features -> export HDF5 + TFRecord against the
+# NumPy/SciPy/h5py script doing the same job (bench/features_numpy.py), on one core.
+#
+#   bench/features_bench.sh            build (Release, build-bench/), run, print the figures
+#
+# Environment: N (clips, default 1000), R (repetitions, default 3: every figure is the median,
+# each repetition writes into fresh folders), CORE (default 0), WORKROOT (folder for the work files,
+# default $TMPDIR or /tmp; /dev/shm takes the disk out), TINYPREP (use this binary instead of
+# building), PROFILE=0 (skip the perf profile), SHARED_DATA (default ../shared/data).
+# The N clips are one-second 16 kHz int16 WAVs made deterministically from FSDD (not timed).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SHARED=${SHARED_DATA:-$ROOT/../shared/data}
+N=${N:-1000}
+R=${R:-3}
+CORE=${CORE:-0}
+PY=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3)
+PIN=(taskset -c "$CORE")
+
+if [ -z "${TINYPREP:-}" ]; then
+  echo "building tinyprep (Release) in build-bench/ ..." >&2
+  cmake -S "$ROOT" -B "$ROOT/build-bench" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DTINYPREP_TESTS=OFF >/dev/null
+  cmake --build "$ROOT/build-bench" --target tinyprep -j2 >/dev/null
+  TINYPREP=$ROOT/build-bench/tools/tinyprep
+fi
+WORK=$(mktemp -d "${WORKROOT:-${TMPDIR:-/tmp}}/tinyprep-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+
+echo "making $N clips in $WORK ..." >&2
+"${PY[@]}" "$ROOT/bench/features_numpy.py" make-clips "$SHARED/fsdd" clips "$N"
+cat clips/*/*.wav >/dev/null  # both sides start from a warm page cache
+
+# timed NAME CMD...: runs CMD pinned to one core; records wall (s), user+sys CPU (s) in times.
+: >times
+timed() {
+  local name=$1
+  shift
+  local start=$EPOCHREALTIME
+  /usr/bin/time -f "%U %S" -o cpu "${PIN[@]}" "$@"
+  local end=$EPOCHREALTIME
+  read -r user sys <cpu
+  echo "$name $(echo "$end - $start" | bc -l) $(echo "$user + $sys" | bc -l)" >>times
+}
+
+TP=("$TINYPREP")
+LOGMEL=(--preset logmel --n-fft 512 --win-length 480 --hop-length 320 --n-mels 40 --no-center)
+for r in $(seq "$R"); do
+  echo "repetition $r of $R ..." >&2
+  mkdir tp$r
+  timed startup "${TP[@]}" --version >/dev/null
+  timed import "${TP[@]}" import --layout folders clips -j1 -o tp$r/all.jsonl 2>/dev/null
+  timed features "${TP[@]}" features "${LOGMEL[@]}" -j1 -o tp$r/feats tp$r/all.jsonl \
+    -O tp$r/feats.jsonl 2>/dev/null
+  timed hdf5 "${TP[@]}" export hdf5 -j1 -o tp$r/features.h5 tp$r/feats.jsonl 2>/dev/null
+  timed tfrecord "${TP[@]}" export tfrecord -j1 -o tp$r/tfrecord tp$r/feats.jsonl 2>/dev/null
+  timed micro_speech "${TP[@]}" features --preset micro_speech -j1 -o tp$r/micro \
+    tp$r/all.jsonl -O tp$r/micro.jsonl 2>/dev/null
+  timed numpy "${PY[@]}" "$ROOT/bench/features_numpy.py" run clips np$r >>numpy.jsonl
+done
+cp -r tp1 tp
+cp -r np1 np
+
+"${PY[@]}" - "$N" <<'PY'
+import json, sys
+import h5py
+import numpy as np
+n = int(sys.argv[1])
+runs = {}
+for name, wall, cpu in (l.split() for l in open("times")):
+    runs.setdefault(name, []).append((float(wall), float(cpu)))
+# The median repetition of each step (wall and CPU of that same repetition).
+t = {name: sorted(v)[len(v) // 2] for name, v in runs.items()}
+py_runs = [json.loads(l) for l in open("numpy.jsonl")]
+py = {k: float(np.median([r[k] for r in py_runs])) for k in py_runs[0]}
+steps = ["import", "features", "hdf5", "tfrecord"]
+tp_wall = sum(t[s][0] for s in steps)
+tp_cpu = sum(t[s][1] for s in steps)
+startup = t["startup"][0]
+print(f"{n} one-second 16 kHz clips, 40-band log-mel (n_fft 512, win 480, hop 320, no centering),")
+print(f"one core; median of {len(runs['numpy'])} repetitions (all walls listed)")
+print(f"{'step':<24}{'wall s':>9}{'cpu s':>9}   walls")
+def walls(name):
+    return " ".join(f"{w:.3f}" for w, _ in runs[name])
+for s in ["startup"] + steps:
+    print(f"tinyprep {s:<15}{t[s][0]:9.3f}{t[s][1]:9.3f}   {walls(s)}")
+print(f"{'tinyprep pipeline':<24}{tp_wall:9.3f}{tp_cpu:9.3f}")
+print(f"{'numpy script':<24}{t['numpy'][0]:9.3f}{t['numpy'][1]:9.3f}   {walls('numpy')}")
+print("numpy stages (s, medians): " +
+      ", ".join(f"{k} {v:.3f}" for k, v in py.items() if k != "clips"))
+print()
+print(f"pipeline ratio (numpy wall / tinyprep wall):             {t['numpy'][0] / tp_wall:6.1f}x")
+print(f"  without process start-up ({startup:.3f} s x 4 commands):  "
+      f"{t['numpy'][0] / (tp_wall - 4 * startup):6.1f}x")
+print(f"features ratio (numpy read+compute / tinyprep features): "
+      f"{py['features'] / t['features'][0]:6.1f}x")
+print(f"  without process start-up:                              "
+      f"{py['features'] / (t['features'][0] - startup):6.1f}x")
+m = t["micro_speech"][0]
+print(f"micro_speech: {n / m:,.0f} clips/s per core ({n / (m - startup):,.0f} without start-up)   "
+      f"walls {walls('micro_speech')}")
+# Same job, same numbers: compare the two HDF5 files sample by sample.
+# The script names a sample by its file's stem; map tinyprep's ids through the manifest.
+stem = {}
+for line in open("tp/feats.jsonl"):
+    s = json.loads(line)
+    stem[s["id"]] = s["path"].rsplit("/", 1)[-1][:-4]
+with h5py.File("tp/features.h5") as a, h5py.File("np/features.h5") as b:
+    ids_a = list(a["all"]["id"].asstr()[:])
+    ids_b = list(b["all"]["id"].asstr()[:])
+    xb = dict(zip(ids_b, b["all"]["x"][:]))
+    xa = a["all"]["x"][:]
+    diff = max(float(np.max(np.abs(xa[i] - xb[stem[k]]))) for i, k in enumerate(ids_a))
+print(f"tinyprep vs numpy HDF5: {len(ids_a)} vs {len(ids_b)} samples, "
+      f"max |difference| {diff:.2e} dB")
+PY
+
+if [ "${PROFILE:-1}" != 0 ] && command -v perf >/dev/null; then
+  perf record -q -g -o perf.data "${PIN[@]}" "${TP[@]}" features "${LOGMEL[@]}" -j1 \
+    -o tp/feats-profile tp/all.jsonl -O tp/feats-profile.jsonl 2>/dev/null
+  echo
+  echo "profile of the features step (perf, self time by library, then by symbol):"
+  perf report -i perf.data --no-children --sort dso --stdio 2>/dev/null | grep -E '^ +[0-9]' |
+    head -8
+  perf report -i perf.data --no-children --sort sym --stdio --percent-limit 1.5 2>/dev/null |
+    grep -E '^ +[0-9]' | cut -c1-110 | head -20
+fi
