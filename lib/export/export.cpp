@@ -276,6 +276,7 @@ ExportInfo Exporter::run() {
   } else {
     Hdf5Options h;
     h.gzip = o_.hdf5_gzip;
+    h.threads = o_.jobs;
     std::string file = fs::path(o_.out).filename().string();
     if (size_t n = remove_stale_temps(fs::path(o_.out).parent_path().string(), same_name, &file))
       note(o_.out, 0,

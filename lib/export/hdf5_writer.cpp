@@ -4,8 +4,11 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <future>
+#include <thread>
 
 #include "core/error.h"
+#include "export/chunk_codec.h"
 
 namespace tinyprep {
 namespace {
@@ -82,11 +85,20 @@ struct Hdf5Writer::Split {
   size_t row_bytes = 0;
   size_t chunk_rows = 1;
   hid_t group = -1, x = -1, y = -1, id = -1;
-  uint64_t x_rows = 0, label_rows = 0;  // rows already in the file
+  uint64_t x_rows = 0, label_rows = 0;  // rows already in the file (or handed to HDF5)
+  uint64_t x_extent = 0;                // rows the x dataset's extent covers
+  uint64_t x_chunks = 0;                // x chunks submitted
   std::string x_buffer;
   size_t x_buffered = 0;
   std::vector<int64_t> y_buffer;
   std::vector<std::string> id_buffer;
+};
+
+struct Hdf5Writer::PendingChunk {
+  Split* split;
+  uint64_t first_row;
+  size_t rows;
+  std::future<std::string> bytes;  // shuffled and deflated
 };
 
 size_t hdf5_chunk_rows(size_t row_bytes, const Hdf5Options& options) {
@@ -194,8 +206,49 @@ void append_rows(const std::string& path, hid_t d, hid_t mem_type, uint64_t done
 }
 }  // namespace
 
+void Hdf5Writer::write_oldest_chunk() {
+  PendingChunk c = std::move(pending_.front());
+  pending_.pop_front();
+  std::string bytes = c.bytes.get();  // rethrows a compression failure
+  Split& s = *c.split;
+  const std::string& p = path();
+  uint64_t end = c.first_row + c.rows;
+  if (end > s.x_extent) {
+    std::vector<hsize_t> size{end};
+    for (size_t n : s.shape) size.push_back(n);
+    check(H5Dset_extent(s.x, size.data()), p, "cannot extend a dataset");
+    s.x_extent = end;
+  }
+  std::vector<hsize_t> offset(s.shape.size() + 1, 0);
+  offset[0] = c.first_row;
+  check(H5Dwrite_chunk(s.x, H5P_DEFAULT, 0, offset.data(), bytes.size(), bytes.data()), p,
+        "cannot write a chunk");
+}
+
 void Hdf5Writer::flush_x(Split& s) {
   if (!s.x_buffered) return;
+  if (options_.gzip && s.row_bytes) {
+    // A chunk is always whole in the file: pad the last one with zeros beyond the extent.
+    size_t rows = s.x_buffered;
+    std::string chunk = std::move(s.x_buffer);
+    chunk.resize(s.chunk_rows * s.row_bytes, '\0');
+    size_t element = dtype_size(s.dtype);
+    int level = options_.gzip_level;
+    unsigned threads = options_.threads ? options_.threads : std::thread::hardware_concurrency();
+    // One thread: compress on this one, when the chunk is written (-j 1 means one core).
+    auto policy = threads > 1 ? std::launch::async : std::launch::deferred;
+    pending_.push_back({&s, s.x_chunks * s.chunk_rows, rows,
+                        std::async(policy, [chunk = std::move(chunk), element, level] {
+                          return deflate_zlib(shuffle_bytes(chunk, element), level);
+                        })});
+    ++s.x_chunks;
+    s.x_rows += rows;
+    s.x_buffered = 0;
+    s.x_buffer = std::string();
+    s.x_buffer.reserve(s.chunk_rows * s.row_bytes);
+    while (pending_.size() > std::max(2u, threads) * 2) write_oldest_chunk();
+    return;
+  }
   append_rows(path(), s.x, file_type(s.dtype), s.x_rows, s.x_buffered, s.shape, s.x_buffer.data());
   s.x_rows += s.x_buffered;
   s.x_buffered = 0;
@@ -231,6 +284,7 @@ void Hdf5Writer::close() {
     flush_x(*s);
     flush_labels(*s);
   }
+  while (!pending_.empty()) write_oldest_chunk();
   Handle str{utf8_string_type(), H5Tclose};
   auto scalar = [&](const char* name, const std::string& value) {
     Handle space{H5Screate(H5S_SCALAR), H5Sclose};

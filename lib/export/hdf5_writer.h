@@ -5,6 +5,7 @@
 // Rows are buffered to whole chunks so every write is one full chunk (no chunk is ever read
 // back), and the file is written under a temporary name and renamed by publish().
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -21,6 +22,8 @@ struct Hdf5Options {
   int gzip_level = 4;              ///< h5py's default compression_opts
   size_t chunk_bytes = 1 << 20;    ///< x chunks hold as many rows as fit (at least one)
   size_t label_chunk_rows = 8192;  ///< rows per chunk of y and id
+  /// Threads that shuffle and deflate x chunks (written with H5Dwrite_chunk); 0 = all cores.
+  unsigned threads = 0;
 };
 
 /// Rows of x per chunk for rows of `row_bytes` bytes.
@@ -55,6 +58,7 @@ class Hdf5Writer {
   struct Split;
   Split& split(const std::string& name, DType dtype, const std::vector<size_t>& shape);
   void flush_x(Split& s);
+  void write_oldest_chunk();
   void flush_labels(Split& s);
   void close_handles();
 
@@ -62,6 +66,8 @@ class Hdf5Writer {
   std::unique_ptr<StagedFile> staged_;
   int64_t file_ = -1;
   std::map<std::string, std::unique_ptr<Split>> splits_;
+  struct PendingChunk;
+  std::deque<PendingChunk> pending_;  // x chunks being compressed, in submission order
   std::vector<std::string> label_names_;
   std::string feature_config_, version_, command_;
 };

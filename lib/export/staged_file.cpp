@@ -30,7 +30,9 @@ StagedFile::StagedFile(std::string final_path, bool open)
     ::unlink(temp_path_.c_str());
     throw Error(final_path_, 0, std::string("cannot write: ") + std::strerror(err));
   }
-  std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
+  constexpr size_t kBufferSize = 1 << 20;
+  buffer_ = std::make_unique<char[]>(kBufferSize);
+  std::setvbuf(file_, buffer_.get(), _IOFBF, kBufferSize);
 }
 
 StagedFile::~StagedFile() {

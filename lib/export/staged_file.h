@@ -3,6 +3,7 @@
 // when every file of an export is complete, so a killed run leaves nothing under a final name.
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -38,6 +39,7 @@ class StagedFile {
   std::string final_path_;
   std::string temp_path_;
   FILE* file_ = nullptr;
+  std::unique_ptr<char[]> buffer_;  // stdio's own buffer would be one 4 KiB block
   uint64_t size_ = 0;
   bool published_ = false;
 };

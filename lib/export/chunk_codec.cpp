@@ -1,0 +1,72 @@
+#include "export/chunk_codec.h"
+
+#include <zlib.h>
+
+#include "core/error.h"
+
+#ifdef TINYPREP_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
+
+namespace tinyprep {
+
+std::string shuffle_bytes(std::string_view data, size_t element_size) {
+  std::string out(data.size(), '\0');
+  size_t n = element_size ? data.size() / element_size : 0;
+  if (element_size <= 1 || n <= 1) return std::string(data);
+  const char* in = data.data();
+  char* o = out.data();
+  for (size_t k = 0; k < element_size; ++k) {
+    char* dst = o + k * n;
+    const char* src = in + k;
+    for (size_t i = 0; i < n; ++i) dst[i] = src[i * element_size];
+  }
+  size_t done = n * element_size;
+  std::copy(in + done, in + data.size(), o + done);
+  return out;
+}
+
+#ifdef TINYPREP_HAVE_LIBDEFLATE
+std::string deflate_zlib(std::string_view data, int level) {
+  // One compressor per thread: making one allocates its tables.
+  thread_local struct Compressor {
+    libdeflate_compressor* c = nullptr;
+    int level = -1;
+    ~Compressor() {
+      if (c) libdeflate_free_compressor(c);
+    }
+  } tl;
+  if (!tl.c || tl.level != level) {
+    if (tl.c) libdeflate_free_compressor(tl.c);
+    tl.c = libdeflate_alloc_compressor(level);
+    tl.level = level;
+    if (!tl.c) throw Error("cannot start deflate compression");
+  }
+  std::string out(libdeflate_zlib_compress_bound(tl.c, data.size()), '\0');
+  size_t n = libdeflate_zlib_compress(tl.c, data.data(), data.size(), out.data(), out.size());
+  if (!n) throw Error("deflate compression failed");
+  out.resize(n);
+  return out;
+}
+
+const char* deflate_encoder() {
+  return "libdeflate";
+}
+#else
+std::string deflate_zlib(std::string_view data, int level) {
+  uLongf size = compressBound(static_cast<uLong>(data.size()));
+  std::string out(size, '\0');
+  if (compress2(reinterpret_cast<Bytef*>(out.data()), &size,
+                reinterpret_cast<const Bytef*>(data.data()), static_cast<uLong>(data.size()),
+                level) != Z_OK)
+    throw Error("deflate compression failed");
+  out.resize(size);
+  return out;
+}
+
+const char* deflate_encoder() {
+  return "zlib";
+}
+#endif
+
+}  // namespace tinyprep

@@ -1,0 +1,22 @@
+#pragma once
+// HDF5's shuffle and deflate filters done by tinyprep itself, so chunks can be compressed on
+// several threads and handed to HDF5 ready-made (H5Dwrite_chunk): the bytes are exactly what
+// the filters would store, and any HDF5 reader undoes them.
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace tinyprep {
+
+/// HDF5's shuffle filter: byte k of every element, for k = 0 .. element_size-1 in turn; a tail
+/// shorter than one element is copied as it is.
+std::string shuffle_bytes(std::string_view data, size_t element_size);
+
+/// HDF5's deflate filter: a zlib stream (RFC 1950) at `level`; libdeflate when built with it,
+/// else zlib. Throws Error on failure.
+std::string deflate_zlib(std::string_view data, int level);
+
+/// Which encoder deflate_zlib uses: "libdeflate" or "zlib".
+const char* deflate_encoder();
+
+}  // namespace tinyprep
