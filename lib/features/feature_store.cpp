@@ -65,6 +65,7 @@ FeatureStore::FeatureStore(const std::string& dir, const FeatureConfig& config, 
   if (::flock(lock_.fd, LOCK_EX | LOCK_NB) != 0)
     throw Error(dir, 0, "another 'tinyprep features' is writing into this folder");
 
+  remove_stale_temporaries();
   const std::string config_path = (fs::path(dir) / "config.json").string();
   const std::string tag = feature_config_tag(config);
   if (fs::exists(config_path, ec)) {
@@ -97,6 +98,23 @@ FeatureStore::~FeatureStore() {
 
 FeatureStore::LockFile::~LockFile() {
   if (fd >= 0) ::close(fd);
+}
+
+// Temporary files left by a run that was killed (SIGKILL, power loss) before it could remove
+// them: the lock says no other run is writing here, so every one of them is stale.
+void FeatureStore::remove_stale_temporaries() {
+  std::error_code ec;
+  long removed = 0;
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos &&
+        fs::remove(entry.path(), ec))
+      ++removed;
+  }
+  if (removed)
+    note(dir_, 0,
+         "removed " + std::to_string(removed) + " temporary " + (removed == 1 ? "file" : "files") +
+             " of an earlier, killed run");
 }
 
 void FeatureStore::load_index() {

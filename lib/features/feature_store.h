@@ -65,6 +65,7 @@ class FeatureStore {
     std::vector<size_t> shape;
     size_t bytes = 0;
   };
+  void remove_stale_temporaries();
   void load_index();
   void sync();
 

@@ -79,7 +79,7 @@ class Pipeline {
     for (;;) {
       jobs.clear();
       Job job;
-      while (static_cast<long>(jobs.size()) < kChunk && reader_.next(job.sample)) {
+      while (static_cast<long>(jobs.size()) < kChunk && next(job.sample)) {
         jobs.push_back(std::move(job));
         job = Job();
       }
@@ -96,6 +96,18 @@ class Pipeline {
   }
 
  private:
+  // The next manifest line; Ctrl-C while waiting for it (a pipe) is an interrupt, not a read
+  // error.
+  bool next(Sample& sample) {
+    check_interrupted();
+    try {
+      return reader_.next(sample);
+    } catch (const Error&) {
+      check_interrupted();
+      throw;
+    }
+  }
+
   void run_chunk(std::vector<Job>& jobs, Progress& progress) {
     for (Job& job : jobs) prepare(job);
     parallel_ordered(
