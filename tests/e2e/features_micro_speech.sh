@@ -55,6 +55,22 @@ tp features --preset micro_speech -j2 -o j2 kws.jsonl > j2.jsonl 2>/dev/null
 diff -r j1 j2 >/dev/null || fail "-j1 and -j2 feature folders differ"
 cmp <(sed 's#"j1/#"X/#' j1.jsonl) <(sed 's#"j2/#"X/#' j2.jsonl) || fail "-j1 and -j2 lines differ"
 
+# UTF-8 ids keep their letters in the file name; anything unsafe is replaced and the id's hash
+# added, so different ids never share a file.
+{
+  echo '{"id":"naïve/ü 1","path":"kws/yes_1000ms.wav","label":"x"}'
+  echo '{"id":"naïve_ü_1","path":"kws/no_1000ms.wav","label":"x"}'
+} > utf8.jsonl
+tp features --preset micro_speech -o utf8 utf8.jsonl > utf8-out.jsonl 2>/dev/null
+"$PY" - <<'PY'
+import json, os
+import numpy as np
+a, b = [json.loads(l) for l in open("utf8-out.jsonl")]
+assert b["features"]["path"] == "utf8/naïve_ü_1.npy", b["features"]["path"]
+assert a["features"]["path"].startswith("utf8/naïve_ü_1-") and a["features"]["path"].endswith(".npy")
+assert not np.array_equal(np.load(a["features"]["path"]), np.load(b["features"]["path"]))
+PY
+
 # The table variants are different targets: b and c differ from a on these clips.
 tp features --preset micro_speech --frontend-tables b -o tb kws.jsonl > tb.jsonl 2>/dev/null
 cmp -s j1/yes_1000ms.npy tb/yes_1000ms.npy && fail "--frontend-tables b gave variant a's values"
