@@ -28,6 +28,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr long kBatch = 1024;  // manifest lines in memory at once
+constexpr long kGroup = 32;    // samples handed to a thread at once
 
 std::string shape_text(const std::vector<size_t>& shape) {
   std::string s = "(";
@@ -294,16 +295,22 @@ ExportInfo Exporter::run() {
     long n = 0;
     while (n < kBatch && (more = lines.next(batch[n]))) ++n;
     if (!n) break;
+    // Samples go to the pool in groups: one hand-over per group, not per sample, since a
+    // sample's work (read a small file, encode) is only tens of microseconds.
+    long groups = (n + kGroup - 1) / kGroup;
     parallel_ordered(
-        n, jobs,
-        [&](long i) {
+        groups, jobs,
+        [&](long g) {
           // One encoder per thread of this batch (threads do not outlive the call).
           thread_local ExampleEncoder local;
-          work(batch[i], loaded[i], local);
+          for (long i = g * kGroup; i < std::min(n, (g + 1) * kGroup); ++i)
+            work(batch[i], loaded[i], local);
         },
-        [&](long i) {
-          emit(batch[i], loaded[i]);
-          loaded[i] = Loaded{};
+        [&](long g) {
+          for (long i = g * kGroup; i < std::min(n, (g + 1) * kGroup); ++i) {
+            emit(batch[i], loaded[i]);
+            loaded[i] = Loaded{};
+          }
           progress.update(static_cast<long>(written_));
         });
   }
