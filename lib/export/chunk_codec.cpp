@@ -27,8 +27,9 @@ std::string shuffle_bytes(std::string_view data, size_t element_size) {
 }
 
 #ifdef TINYPREP_HAVE_LIBDEFLATE
-std::string deflate_zlib(std::string_view data, int level) {
-  // One compressor per thread: making one allocates its tables.
+namespace {
+// One compressor per thread and level: making one allocates its tables.
+libdeflate_compressor* compressor(int level) {
   thread_local struct Compressor {
     libdeflate_compressor* c = nullptr;
     int level = -1;
@@ -42,9 +43,24 @@ std::string deflate_zlib(std::string_view data, int level) {
     tl.level = level;
     if (!tl.c) throw Error("cannot start deflate compression");
   }
-  std::string out(libdeflate_zlib_compress_bound(tl.c, data.size()), '\0');
-  size_t n = libdeflate_zlib_compress(tl.c, data.data(), data.size(), out.data(), out.size());
+  return tl.c;
+}
+}  // namespace
+
+std::string deflate_zlib(std::string_view data, int level) {
+  libdeflate_compressor* c = compressor(level);
+  std::string out(libdeflate_zlib_compress_bound(c, data.size()), '\0');
+  size_t n = libdeflate_zlib_compress(c, data.data(), data.size(), out.data(), out.size());
   if (!n) throw Error("deflate compression failed");
+  out.resize(n);
+  return out;
+}
+
+std::string gzip_member(std::string_view data, int level) {
+  libdeflate_compressor* c = compressor(level);
+  std::string out(libdeflate_gzip_compress_bound(c, data.size()), '\0');
+  size_t n = libdeflate_gzip_compress(c, data.data(), data.size(), out.data(), out.size());
+  if (!n) throw Error("gzip compression failed");
   out.resize(n);
   return out;
 }

@@ -16,6 +16,10 @@ std::string shuffle_bytes(std::string_view data, size_t element_size);
 /// else zlib. Throws Error on failure.
 std::string deflate_zlib(std::string_view data, int level);
 
+/// One gzip member (RFC 1952) holding `data` compressed at `level`; libdeflate when built with
+/// it, else zlib. Throws Error on failure.
+std::string gzip_member(std::string_view data, int level);
+
 /// Which encoder deflate_zlib uses: "libdeflate" or "zlib".
 const char* deflate_encoder();
 

@@ -220,7 +220,7 @@ void Exporter::emit(const Sample& s, Loaded& item) {
     if (!w)
       w = std::make_unique<TfRecordShards>(o_.out, info_.name, item.split,
                                            scan_.split_counts.at(item.split), o_.shards,
-                                           o_.gzip_level);
+                                           o_.gzip_level, o_.jobs);
     w->write(item.record);
   } else {
     hdf5_->append(item.split, a.dtype, a.shape, a.data.data(), item.label_index, item.id);

@@ -1,11 +1,12 @@
 #include "export/tfrecord.h"
 
-#include <zlib.h>
-
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <thread>
 
 #include "core/error.h"
+#include "export/chunk_codec.h"
 #include "export/crc32c.h"
 
 namespace tinyprep {
@@ -14,8 +15,6 @@ namespace {
 void put_le32(char* p, uint32_t v) {
   for (int i = 0; i < 4; ++i) p[i] = static_cast<char>(v >> (8 * i));
 }
-
-constexpr size_t kZBufSize = 1 << 18;
 
 }  // namespace
 
@@ -39,44 +38,40 @@ std::string shard_file_name(const std::string& name, const std::string& split, s
   return name + "-" + split + ".tfrecord-" + suffix;
 }
 
-TfRecordWriter::TfRecordWriter(std::unique_ptr<StagedFile> file, int gzip_level)
-    : file_(std::move(file)) {
-  if (gzip_level <= 0) return;
-  zs_ = std::make_unique<z_stream_s>();
-  std::memset(zs_.get(), 0, sizeof(z_stream_s));
-  // windowBits 15 + 16: a gzip header and trailer instead of a zlib one.
-  if (deflateInit2(zs_.get(), gzip_level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-    zs_.reset();
-    throw Error(file_->final_path(), 0, "cannot start gzip compression");
-  }
-  zbuf_.resize(kZBufSize);
+TfRecordWriter::TfRecordWriter(std::unique_ptr<StagedFile> file, int gzip_level, unsigned threads,
+                               size_t block_bytes)
+    : file_(std::move(file)),
+      gzip_level_(gzip_level),
+      threads_(threads ? threads : std::max(1u, std::thread::hardware_concurrency())),
+      block_bytes_(std::max<size_t>(block_bytes, 1)) {
+  if (gzip_level_ > 0) block_.reserve(block_bytes_);
 }
 
-TfRecordWriter::~TfRecordWriter() {
-  if (zs_) deflateEnd(zs_.get());
+TfRecordWriter::~TfRecordWriter() = default;
+
+void TfRecordWriter::submit_block() {
+  auto policy = threads_ > 1 ? std::launch::async : std::launch::deferred;
+  int level = gzip_level_;
+  pending_.push_back(
+      std::async(policy, [block = std::move(block_), level] { return gzip_member(block, level); }));
+  block_ = std::string();
+  block_.reserve(block_bytes_);
+  while (pending_.size() > 2 * threads_) write_oldest_block();
 }
 
-void TfRecordWriter::deflate_out(int flush) {
-  auto& z = *zs_;
-  do {
-    z.next_out = reinterpret_cast<Bytef*>(zbuf_.data());
-    z.avail_out = static_cast<uInt>(zbuf_.size());
-    int rc = deflate(&z, flush);
-    if (rc == Z_STREAM_ERROR) throw Error(file_->final_path(), 0, "gzip compression failed");
-    size_t have = zbuf_.size() - z.avail_out;
-    if (have) file_->write(std::string_view(zbuf_.data(), have));
-  } while (z.avail_out == 0);
+void TfRecordWriter::write_oldest_block() {
+  std::string member = pending_.front().get();  // rethrows a compression failure
+  pending_.pop_front();
+  file_->write(member);
 }
 
 void TfRecordWriter::put(std::string_view bytes) {
-  if (!zs_) return file_->write(bytes);
-  // zlib takes uInt lengths: feed large records in pieces.
+  if (gzip_level_ <= 0) return file_->write(bytes);
   while (!bytes.empty()) {
-    size_t piece = std::min<size_t>(bytes.size(), 1u << 30);
-    zs_->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
-    zs_->avail_in = static_cast<uInt>(piece);
-    deflate_out(Z_NO_FLUSH);
+    size_t piece = std::min(bytes.size(), block_bytes_ - block_.size());
+    block_.append(bytes.data(), piece);
     bytes.remove_prefix(piece);
+    if (block_.size() == block_bytes_) submit_block();
   }
 }
 
@@ -89,20 +84,10 @@ void TfRecordWriter::write(std::string_view record) {
 }
 
 std::unique_ptr<StagedFile> TfRecordWriter::close() {
-  if (zs_) {
-    zs_->next_in = nullptr;
-    zs_->avail_in = 0;
-    int rc;
-    do {
-      zs_->next_out = reinterpret_cast<Bytef*>(zbuf_.data());
-      zs_->avail_out = static_cast<uInt>(zbuf_.size());
-      rc = deflate(zs_.get(), Z_FINISH);
-      size_t have = zbuf_.size() - zs_->avail_out;
-      if (have) file_->write(std::string_view(zbuf_.data(), have));
-    } while (rc == Z_OK);
-    if (rc != Z_STREAM_END) throw Error(file_->final_path(), 0, "gzip compression failed");
-    deflateEnd(zs_.get());
-    zs_.reset();
+  if (gzip_level_ > 0) {
+    // An empty shard still gets one (empty) member, so it is a valid gzip file.
+    if (!block_.empty() || (pending_.empty() && file_->size() == 0)) submit_block();
+    while (!pending_.empty()) write_oldest_block();
   }
   file_->close();
   return std::move(file_);

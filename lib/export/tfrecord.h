@@ -1,24 +1,28 @@
 #pragma once
 // TFRecord files as TensorFlow writes them: for each record, its length as uint64
 // little-endian, the masked CRC32C of those 8 bytes, the bytes, the masked CRC32C of the bytes.
-// With GZIP the whole stream is one gzip member (tf.data.TFRecordDataset(...,
-// compression_type="GZIP") and `gzip -d` both read it).
+// With GZIP the stream is cut into blocks of about 1 MiB, each compressed on its own (on
+// several threads) into one gzip member; the members follow each other as pigz and bgzip
+// write them. `gzip -d`, Python's gzip and TensorFlow's GZIP reader (its ZlibInputStream
+// resets at the end of each member) read the concatenation as one stream.
 #include <cstdint>
+#include <deque>
+#include <future>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "export/staged_file.h"
 
-struct z_stream_s;
-
 namespace tinyprep {
 
 /// Writes records into a StagedFile; close() hands the file back for publishing.
 class TfRecordWriter {
  public:
-  /// `gzip_level` 0 writes plain TFRecord, 1-9 GZIP at that level.
-  TfRecordWriter(std::unique_ptr<StagedFile> file, int gzip_level = 0);
+  /// `gzip_level` 0 writes plain TFRecord, 1-9 GZIP at that level, compressing blocks of
+  /// `block_bytes` on `threads` threads (0 = all cores, 1 = this thread).
+  TfRecordWriter(std::unique_ptr<StagedFile> file, int gzip_level = 0, unsigned threads = 0,
+                 size_t block_bytes = 1 << 20);
   ~TfRecordWriter();
   TfRecordWriter(const TfRecordWriter&) = delete;
   TfRecordWriter& operator=(const TfRecordWriter&) = delete;
@@ -37,11 +41,15 @@ class TfRecordWriter {
 
  private:
   void put(std::string_view bytes);
-  void deflate_out(int flush);
+  void submit_block();
+  void write_oldest_block();
 
   std::unique_ptr<StagedFile> file_;
-  std::unique_ptr<z_stream_s> zs_;
-  std::string zbuf_;
+  int gzip_level_;
+  unsigned threads_;
+  size_t block_bytes_;
+  std::string block_;                             // uncompressed bytes of the next member
+  std::deque<std::future<std::string>> pending_;  // members being compressed, in order
   uint64_t records_ = 0;
   uint64_t record_bytes_ = 0;
 };

@@ -8,13 +8,14 @@
 namespace tinyprep {
 
 TfRecordShards::TfRecordShards(std::string folder, std::string name, std::string split,
-                               uint64_t total, ShardPlan plan, int gzip_level)
+                               uint64_t total, ShardPlan plan, int gzip_level, unsigned threads)
     : folder_(std::move(folder)),
       name_(std::move(name)),
       split_(std::move(split)),
       total_(total),
       plan_(plan),
-      gzip_level_(gzip_level) {
+      gzip_level_(gzip_level),
+      threads_(threads) {
   if (plan_.shards) count_ = static_cast<size_t>(std::min<uint64_t>(plan_.shards, total_));
 }
 
@@ -29,8 +30,8 @@ void TfRecordShards::open_next() {
   std::snprintf(suffix, sizeof suffix, "%05zu", files_.size());
   std::string placeholder =
       (std::filesystem::path(folder_) / (name_ + "-" + split_ + ".tfrecord-" + suffix)).string();
-  current_ =
-      std::make_unique<TfRecordWriter>(std::make_unique<StagedFile>(placeholder), gzip_level_);
+  current_ = std::make_unique<TfRecordWriter>(std::make_unique<StagedFile>(placeholder),
+                                              gzip_level_, threads_);
 }
 
 void TfRecordShards::close_current() {

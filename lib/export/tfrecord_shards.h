@@ -25,7 +25,7 @@ class TfRecordShards {
  public:
   /// `total` records will come (from the manifest scan); they are cut by count into shards.
   TfRecordShards(std::string folder, std::string name, std::string split, uint64_t total,
-                 ShardPlan plan, int gzip_level);
+                 ShardPlan plan, int gzip_level, unsigned threads = 0);
   /// Writes one serialized Example, starting a new shard when the plan says so. Throws Error
   /// when more than `total` records arrive (the manifest changed during the export).
   void write(std::string_view record);
@@ -45,6 +45,7 @@ class TfRecordShards {
   uint64_t total_;
   ShardPlan plan_;
   int gzip_level_;
+  unsigned threads_;
   size_t count_ = 0;  // planned shard count (count mode)
   uint64_t written_ = 0;
   uint64_t record_bytes_ = 0;
