@@ -32,6 +32,7 @@ cat in/feats/*.npy >/dev/null
 
 # best NAME CLEAN CMD...: runs CMD $REPEAT times (CLEAN before each), keeps the fastest.
 : >times
+: >sizes
 best() {
   local name=$1 clean=$2
   shift 2
@@ -45,6 +46,10 @@ best() {
     if [ -z "$fastest" ] || [ "$(echo "$t < $fastest" | bc -l)" = 1 ]; then fastest=$t; fi
   done
   echo "$name $fastest" >>times
+  # Size of what the last run wrote.
+  local bytes=0
+  if [ -e o ] || [ -e o.h5 ]; then bytes=$( (du -sb --apparent-size o o.h5 2>/dev/null || true) | awk '{s += $1} END {print s + 0}'); fi
+  echo "$name $bytes" >>sizes
   printf '%-22s %7.3f s\n' "$name" "$fastest" >&2
 }
 
@@ -78,12 +83,15 @@ mb = n * 49 * 40 * 4 / 1e6  # array payload
 print(f"{n} arrays of 49x40 float32 ({mb:.1f} MB of array data), {cores} cores, best of runs;")
 print(f"TFRecord output {out_bytes / 1e6:.1f} MB; tinyprep startup {t['startup']:.3f} s included")
 print()
-print("| case | tinyprep -j all | tinyprep -j 1 | Python | speed-up (all / 1 core) |")
-print("| --- | --- | --- | --- | --- |")
+size = {k: int(v) for k, v in (l.split() for l in open("sizes"))}
+print("| case | tinyprep -j all | tinyprep -j 1 | Python | speed-up (all / 1 core) | "
+      "output MB (tinyprep / Python) |")
+print("| --- | --- | --- | --- | --- | --- |")
 def row(label, key):
     a, one, py = t[key], t[key + "_j1"], t[key + "_py"]
     print(f"| {label} | {a:.2f} s, {mb / a:.0f} MB/s, {n / a:,.0f}/s | {one:.2f} s | "
-          f"{py:.2f} s, {mb / py:.0f} MB/s | {py / a:.1f}x / {py / one:.1f}x |")
+          f"{py:.2f} s, {mb / py:.0f} MB/s | {py / a:.1f}x / {py / one:.1f}x | "
+          f"{size[key] / 1e6:.1f} / {size[key + '_py'] / 1e6:.1f} |")
 row("TFRecord", "tfrecord")
 row("TFRecord GZIP", "tfrecord_gzip")
 row("HDF5 gzip 4 + shuffle", "hdf5")
