@@ -3,15 +3,14 @@
 #include <chrono>
 #include <filesystem>
 #include <opencv2/core.hpp>
-#include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/videoio.hpp>
 #include <thread>
 
 #include "capture/capture.h"
 #include "capture/sample_sink.h"
 #include "core/error.h"
 #include "core/signals.h"
+#include "image/video_source.h"
 
 #ifndef _WIN32
 #include <unistd.h>
@@ -96,19 +95,20 @@ int capture_camera(const CaptureTarget& target, const CameraOptions& o) {
   const int warmup = o.warmup >= 0 ? o.warmup : live ? 10 : 0;
   const double interval = o.interval_s >= 0 ? o.interval_s : live ? 1.0 : 0.0;
 
-  cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);  // errors are ours
-  cv::VideoCapture cap;
+  VideoSource cap;
+  std::string why;
+  bool opened;
   if (is_index(o.device)) {
-    cap.open(std::stoi(o.device), cv::CAP_ANY);
+    opened = cap.open(o.device, std::stoi(o.device), why);
   } else {
     std::error_code ec;
     if (!live && !url && o.device.find('%') == std::string::npos &&
         !std::filesystem::exists(o.device, ec))
       throw Error(o.device, 0, "no such file");
-    cap.open(o.device, cv::CAP_ANY);
+    opened = cap.open(o.device, -1, why);
   }
   const std::string where = is_index(o.device) ? "camera " + o.device : o.device;
-  if (!cap.isOpened())
+  if (!opened)
     throw Error(where, 0,
                 live  ? no_camera_hint(o.device)
                 : url ? "cannot open the stream"
@@ -116,11 +116,8 @@ int capture_camera(const CaptureTarget& target, const CameraOptions& o) {
   if (live) {
     // Many USB cameras give large sizes at a useful rate only as MJPG, and some drivers
     // take the size only after the format.
-    cap.set(cv::CAP_PROP_FOURCC, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'));
-    if (want_w > 0) {
-      cap.set(cv::CAP_PROP_FRAME_WIDTH, want_w);
-      cap.set(cv::CAP_PROP_FRAME_HEIGHT, want_h);
-    }
+    cap.request_mjpg();
+    if (want_w > 0) cap.request_size(want_w, want_h);
   }
   cv::Mat frame;
   for (int i = 0; i < warmup; ++i)  // auto exposure and white balance settle

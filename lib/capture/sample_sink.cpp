@@ -10,7 +10,6 @@
 #include <ctime>
 #include <filesystem>
 #include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <optional>
 
 #include "audio/audio_file.h"
@@ -18,6 +17,7 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/io.h"
+#include "image/opencv_plugin.h"
 
 namespace tinyprep {
 namespace fs = std::filesystem;
@@ -150,7 +150,9 @@ std::string SampleSink::write(const Payload& sample) {
 
 std::string SampleSink::write_image(const cv::Mat& image) {
   std::vector<uchar> png;
-  if (!cv::imencode(".png", image, png)) throw Error("cannot encode a frame as PNG");
+  std::string why;
+  if (!opencv_plugin().encode(".png", image, {}, png, why))
+    throw Error("cannot encode a frame as PNG: " + why);
   std::string bytes(png.begin(), png.end());
   Json image_facts{{"width", image.cols}, {"height", image.rows}, {"channels", image.channels()}};
   return place(".png", &bytes, nullptr, facts("image", std::move(image_facts)));

@@ -1,5 +1,6 @@
 #pragma once
-// Still images through OpenCV's imgcodecs (PNG, JPEG, BMP incl. palettised, PGM/PPM, ...).
+// Still images (PNG, JPEG, BMP incl. palettised, PGM/PPM, TIFF, WebP), decoded by OpenCV's
+// imgcodecs through the plugin of opencv_plugin.h.
 #include <string>
 
 namespace tinyprep {
@@ -11,9 +12,22 @@ struct ImageInfo {
   int depth_bits = 8;
 };
 
+/// Decoded pixels, row-major height x width x channels, RGB(A) order (as PIL and
+/// tf.io.decode_image give them), 8 or 16 bits per value (16-bit little-endian).
+struct Image {
+  ImageInfo info;
+  std::string pixels;
+};
+
 /// Decodes the image and returns its size; throws Error naming the file when it is missing or
 /// not a decodable image.
 ImageInfo probe_image(const std::string& path);
+
+/// Decodes the image's pixels; throws Error naming the file.
+Image read_image(const std::string& path);
+
+/// Encodes pixels as ".png" or ".jpg" (quality 95); throws Error naming `name`.
+std::string encode_image(const Image& image, const std::string& ext, const std::string& name);
 
 /// True for extensions OpenCV decodes (.png .jpg .jpeg .bmp .pgm .ppm .pnm .tif .tiff .webp).
 bool is_image_extension(const std::string& ext);
