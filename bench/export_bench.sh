@@ -56,18 +56,18 @@ best() {
 M=in/feats.jsonl
 T="$TINYPREP"
 best startup : "$T" --version
-best tfrecord "rm -rf o" "$T" export tfrecord $M -o o
-best tfrecord_j1 "rm -rf o" "$T" export tfrecord $M -o o -j 1
-best tfrecord_py "rm -rf o" "$PY" "$ROOT/bench/export_python.py" tfrecord $M o
-best tfrecord_gzip "rm -rf o" "$T" export tfrecord $M -o o --gzip
-best tfrecord_gzip_j1 "rm -rf o" "$T" export tfrecord $M -o o --gzip -j 1
-best tfrecord_gzip_py "rm -rf o" "$PY" "$ROOT/bench/export_python.py" tfrecord $M o --gzip
-best hdf5 "rm -f o.h5" "$T" export hdf5 $M -o o.h5
-best hdf5_j1 "rm -f o.h5" "$T" export hdf5 $M -o o.h5 -j 1
-best hdf5_py "rm -f o.h5" "$PY" "$ROOT/bench/export_python.py" hdf5 $M o.h5
-best hdf5_none "rm -f o.h5" "$T" export hdf5 $M -o o.h5 --compression none
-best hdf5_none_j1 "rm -f o.h5" "$T" export hdf5 $M -o o.h5 --compression none -j 1
-best hdf5_none_py "rm -f o.h5" "$PY" "$ROOT/bench/export_python.py" hdf5 $M o.h5 --compression none
+best tfrecord "rm -rf o o.h5" "$T" export tfrecord $M -o o
+best tfrecord_j1 "rm -rf o o.h5" "$T" export tfrecord $M -o o -j 1
+best tfrecord_py "rm -rf o o.h5" "$PY" "$ROOT/bench/export_python.py" tfrecord $M o
+best tfrecord_gzip "rm -rf o o.h5" "$T" export tfrecord $M -o o --gzip
+best tfrecord_gzip_j1 "rm -rf o o.h5" "$T" export tfrecord $M -o o --gzip -j 1
+best tfrecord_gzip_py "rm -rf o o.h5" "$PY" "$ROOT/bench/export_python.py" tfrecord $M o --gzip
+best hdf5 "rm -rf o o.h5" "$T" export hdf5 $M -o o.h5
+best hdf5_j1 "rm -rf o o.h5" "$T" export hdf5 $M -o o.h5 -j 1
+best hdf5_py "rm -rf o o.h5" "$PY" "$ROOT/bench/export_python.py" hdf5 $M o.h5
+best hdf5_none "rm -rf o o.h5" "$T" export hdf5 $M -o o.h5 --compression none
+best hdf5_none_j1 "rm -rf o o.h5" "$T" export hdf5 $M -o o.h5 --compression none -j 1
+best hdf5_none_py "rm -rf o o.h5" "$PY" "$ROOT/bench/export_python.py" hdf5 $M o.h5 --compression none
 # cp of the same bytes: the uncompressed TFRecord output as one file, and the input arrays.
 "$T" export tfrecord $M -o tf >/dev/null 2>&1
 cat tf/*.tfrecord-* >same_bytes.bin
