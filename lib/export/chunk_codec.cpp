@@ -80,6 +80,24 @@ std::string deflate_zlib(std::string_view data, int level) {
   return out;
 }
 
+std::string gzip_member(std::string_view data, int level) {
+  z_stream z{};
+  // windowBits 15 + 16: a gzip header and trailer instead of a zlib one.
+  if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw Error("cannot start gzip compression");
+  std::string out(deflateBound(&z, static_cast<uLong>(data.size())) + 32, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  int rc = deflate(&z, Z_FINISH);
+  size_t n = out.size() - z.avail_out;
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) throw Error("gzip compression failed");
+  out.resize(n);
+  return out;
+}
+
 const char* deflate_encoder() {
   return "zlib";
 }
