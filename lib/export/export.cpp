@@ -183,7 +183,17 @@ void Exporter::work(Sample& s, Loaded& out, ExampleEncoder& encoder) {
   if (out.split.empty()) out.split = "all";
   out.label = s.label();
   if (!out.label.empty()) out.label_index = label_index_.at(out.label);
-  out.array = scan_.has_features ? load_features(s) : load_media_(s, o_);
+  if (scan_.has_features) {
+    out.array = load_features(s);
+  } else {
+    try {
+      out.array = load_media_(s, o_);
+    } catch (const Error& e) {
+      // A media error names the file; say which manifest line and sample it belongs to.
+      if (e.line() || e.code() != ExitCode::kData || e.path() == s.source) throw;
+      s.fail("'" + out.id + "': " + e.located());
+    }
+  }
   if (o_.format != "tfrecord") return;
   const SampleArray& a = out.array;
   const ExampleKeys& k = info_.keys;

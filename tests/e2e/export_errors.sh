@@ -38,6 +38,11 @@ nothing_left out/tf
 # A missing features file names the line, the sample and the file.
 expect_fail 1 "^tinyprep export: d/missing.jsonl:6: features of '0_jackson_0': .*feats/missing.npy: cannot open: No such file or directory$" -- \
   tp export hdf5 d/missing.jsonl -o out/x.h5
+# A missing media file (no features): paths on a pipe are relative to the working folder.
+mkdir kws && cp "$SHARED_DATA"/kws_tflm/*_1000ms.wav kws/
+tp import --pattern '{label}_1000ms.wav' kws/ >kws.jsonl
+expect_fail 1 "^tinyprep export: <stdin>:1: 'no_1000ms': .*/d/kws/no_1000ms.wav: no such file$" -- \
+  sh -c "cd d && $TINYPREP export hdf5 - -o ../x.h5 <../kws.jsonl"
 # Lines with and without features.
 expect_fail 1 "^tinyprep export: d/mixed.jsonl:6: sample has no 'features' but '0_george_0' \(line 1\) has: export needs all samples of one kind$" -- \
   tp export hdf5 d/mixed.jsonl -o out/x.h5
