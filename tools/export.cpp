@@ -60,7 +60,7 @@ uint64_t parse_size(const std::string& text) {
 }
 
 // Raw media as arrays: audio float32 in [-1, 1], CSV float32 (rows, columns), images as
-// their encoded file (pixels need an image decoder in lib/image).
+// uint8 (or uint16) pixels (height, width, channels), or encoded with --image-encoding.
 SampleArray load_media(const Sample& s, const ExportOptions& o) {
   std::string path = s.media_path().string();
   SampleArray a;
@@ -84,18 +84,24 @@ SampleArray load_media(const Sample& s, const ExportOptions& o) {
       for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       bool same = (o.image_encoding == "png" && ext == ".png") ||
                   (o.image_encoding == "jpeg" && (ext == ".jpg" || ext == ".jpeg"));
-      if (!same)
-        s.fail(o.image_encoding.empty()
-                   ? "raw image pixels cannot be exported yet: use --image-encoding png|jpeg "
-                     "(for PNG/JPEG files) or make features first"
-                   : "'" + path + "' is not a " + o.image_encoding +
-                         " file; re-encoding is not "
-                         "supported yet");
-      ImageInfo info = probe_image(path);
-      a.dtype = DType::kUInt8;
-      a.shape = {static_cast<size_t>(info.height), static_cast<size_t>(info.width),
-                 static_cast<size_t>(info.channels)};
-      a.data = read_file(path);
+      if (same) {  // the file as it is: no decoding, no loss
+        ImageInfo info = probe_image(path);
+        a.shape = {static_cast<size_t>(info.height), static_cast<size_t>(info.width),
+                   static_cast<size_t>(info.channels)};
+        a.dtype = DType::kUInt8;
+        a.data = read_file(path);
+        return a;
+      }
+      Image image = read_image(path);
+      a.shape = {static_cast<size_t>(image.info.height), static_cast<size_t>(image.info.width),
+                 static_cast<size_t>(image.info.channels)};
+      a.dtype = image.info.depth_bits == 16 ? DType::kUInt16 : DType::kUInt8;
+      if (o.image_encoding.empty()) {
+        a.data = std::move(image.pixels);
+      } else {
+        a.dtype = DType::kUInt8;
+        a.data = encode_image(image, o.image_encoding == "png" ? ".png" : ".jpg", path);
+      }
       return a;
     }
     default:
@@ -118,7 +124,8 @@ RunFn setup_export(CLI::App& app) {
       "Writes every split the lines carry (lines without a split go to 'all'): TFRecord shards\n"
       "named as TFDS names them, with dataset_info.json, features.json, <label>.labels.txt and\n"
       "tinyprep.json beside them; or one HDF5 file with /<split>/x, y, id. Each sample's array\n"
-      "is its features .npy, else its raw media (audio float32 in [-1, 1], CSV float32).");
+      "is its features .npy, else its raw media (audio float32 in [-1, 1], CSV float32, image\n"
+      "pixels uint8 (height, width, channels), or the encoded image with --image-encoding).");
   app.add_option("FORMAT", o->e.format, "tfrecord or hdf5")
       ->required()
       ->check(CLI::IsMember({"tfrecord", "hdf5"}));

@@ -111,8 +111,8 @@ std::string dataset_info_json(const ExportInfo& info) {
 std::string features_json(const ExportInfo& info) {
   Json features = Json::object();
   if (!info.image_encoding.empty()) {
-    Json dims = Json::array();
-    for (size_t d : info.shape) dims.push_back(std::to_string(d));
+    // Encoded images may differ in size: height and width are None (-1) as in TFDS.
+    Json dims = {"-1", "-1", std::to_string(info.shape.size() == 3 ? info.shape[2] : 3)};
     features[info.keys.x] = {
         {"pythonClassName", "tensorflow_datasets.core.features.image_feature.Image"},
         {"image",

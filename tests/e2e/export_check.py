@@ -155,6 +155,28 @@ def hdf5(path):
     print(json.dumps(out))
 
 
+def read_pnm(path):
+    """Binary PGM (P5) or PPM (P6), 8-bit: (height, width, channels) uint8."""
+    data = open(path, "rb").read()
+    fields, pos = [], 0
+    while len(fields) < 4:
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        if data[pos:pos + 1] == b"#":
+            pos = data.index(b"\n", pos)
+            continue
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    magic, w, h, maxval = fields[0], int(fields[1]), int(fields[2]), int(fields[3])
+    if maxval > 255:
+        raise SystemExit(f"{path}: 16-bit PNM not supported here")
+    c = 1 if magic == b"P5" else 3
+    return np.frombuffer(data[pos + 1:pos + 1 + w * h * c], np.uint8).reshape(h, w, c)
+
+
 def expected_samples(manifest):
     """(split, id, label, array) per manifest line, arrays as the export should hold them."""
     base = os.path.dirname(os.path.abspath(manifest))
@@ -164,11 +186,16 @@ def expected_samples(manifest):
             continue
         d = json.loads(line)
         feats = d.get("features")
+        path = None
         if feats:
             x = np.load(os.path.join(base, feats["path"]))
         else:
             path = os.path.join(base, d["path"])
-            if path.endswith(".csv"):
+            if path.lower().endswith((".png", ".jpg", ".jpeg")):
+                x = None  # no decoder here: only exported as the encoded file
+            elif path.endswith((".pgm", ".ppm")):
+                x = read_pnm(path)
+            elif path.endswith(".csv"):
                 import csv
                 rows = [r for r in csv.reader(open(path)) if r]
                 try:
@@ -179,7 +206,7 @@ def expected_samples(manifest):
             else:
                 import soundfile
                 x, _ = soundfile.read(path, dtype="float32", always_2d=False)
-        out.append((d.get("split") or "all", d["id"], d.get("label", ""), x))
+        out.append((d.get("split") or "all", d["id"], d.get("label", ""), x, path))
     return out
 
 
@@ -187,7 +214,7 @@ def fail(msg):
     raise SystemExit("export_check: " + msg)
 
 
-def verify_tfrecord(out, manifest, gzipped, keys):
+def verify_tfrecord(out, manifest, gzipped, keys, encoding=None):
     info = json.load(open(os.path.join(out, "dataset_info.json")))
     tp = json.load(open(os.path.join(out, "tinyprep.json")))
     feats = json.load(open(os.path.join(out, "features.json")))["featuresDict"]["features"]
@@ -231,17 +258,28 @@ def verify_tfrecord(out, manifest, gzipped, keys):
         expected = by_split[split["name"]]
         if len(records) != len(expected):
             fail(f"{split['name']}: {len(records)} records, manifest has {len(expected)}")
-        for record, (_, sid, label, x) in zip(records, expected):
+        for record, (_, sid, label, x, path) in zip(records, expected):
             ex = decode_example(cls, record)
-            kind = "float_list" if x.dtype == np.float32 else "int64_list"
             got = ex[k["x"]]
-            if got["kind"] != kind:
-                fail(f"{sid}: x is {got['kind']}")
-            want = x.reshape(-1).astype(np.float32 if kind == "float_list" else np.int64)
-            if not np.array_equal(np.array(got["value"], dtype=want.dtype), want):
-                fail(f"{sid}: x values differ")
-            if ex[k["shape"]]["value"] != list(x.shape):
-                fail(f"{sid}: shape {ex[k['shape']]['value']} != {list(x.shape)}")
+            if encoding:
+                data = bytes.fromhex(got["value"][0])
+                same = path.lower().endswith({"png": (".png",), "jpeg": (".jpg", ".jpeg")}[encoding])
+                magic = {"png": b"\x89PNG\r\n\x1a\n", "jpeg": b"\xff\xd8\xff"}[encoding]
+                if got["kind"] != "bytes_list" or not data.startswith(magic):
+                    fail(f"{sid}: x is not a {encoding} file")
+                if same and data != open(path, "rb").read():
+                    fail(f"{sid}: x is not the file's bytes")
+                if x is not None and ex[k["shape"]]["value"] != list(x.shape):
+                    fail(f"{sid}: shape {ex[k['shape']]['value']} != {list(x.shape)}")
+            else:
+                kind = "float_list" if x.dtype == np.float32 else "int64_list"
+                if got["kind"] != kind:
+                    fail(f"{sid}: x is {got['kind']}")
+                want = x.reshape(-1).astype(np.float32 if kind == "float_list" else np.int64)
+                if not np.array_equal(np.array(got["value"], dtype=want.dtype), want):
+                    fail(f"{sid}: x values differ")
+                if ex[k["shape"]]["value"] != list(x.shape):
+                    fail(f"{sid}: shape {ex[k['shape']]['value']} != {list(x.shape)}")
             want_label = labels.index(label) if label else -1
             if ex[k["label"]]["value"] != [want_label]:
                 fail(f"{sid}: label {ex[k['label']]['value']} != {want_label}")
@@ -285,7 +323,7 @@ def verify_hdf5(path, manifest, compression):
             if y.dtype != np.int64:
                 fail(f"{split}/y is {y.dtype}")
             xs = x[:]
-            for i, (_, sid, label, want) in enumerate(expected):
+            for i, (_, sid, label, want, _) in enumerate(expected):
                 if xs[i].dtype != want.dtype or not np.array_equal(xs[i], want):
                     fail(f"{split}/x[{i}] ({sid}) differs")
                 if y[i] != (labels.index(label) if label else -1):
@@ -304,7 +342,8 @@ if __name__ == "__main__":
     elif sys.argv[1] == "verify-tfrecord":
         rest = sys.argv[4:]
         keys = dict(rest[i + 1].split("=", 1) for i, a in enumerate(rest) if a == "--key")
-        verify_tfrecord(sys.argv[2], sys.argv[3], "--gzip" in rest, keys)
+        enc = rest[rest.index("--image-encoding") + 1] if "--image-encoding" in rest else None
+        verify_tfrecord(sys.argv[2], sys.argv[3], "--gzip" in rest, keys, enc)
     elif sys.argv[1] == "verify-hdf5":
         verify_hdf5(sys.argv[2], sys.argv[3], "none" if "none" in sys.argv[4:] else "gzip")
     else:

@@ -39,4 +39,11 @@ mkdir imu && cp "$SHARED_DATA"/imu/tf_magic_wand_accel/*.csv imu/
 tp import --pattern '{label}.csv' imu/ >imu.jsonl
 tp export hdf5 imu.jsonl -o imu.h5
 $CHECK verify-hdf5 imu.h5 imu.jsonl
+# Raw image pixels: uint8 (height, width, channels), as the PGM files hold them.
+mkdir pgm && cp "$SHARED_DATA"/images/derived_96x96_gray/*.pgm pgm/
+tp import --label gray pgm/ >pgm.jsonl
+tp export hdf5 pgm.jsonl -o pgm.h5
+$CHECK verify-hdf5 pgm.h5 pgm.jsonl
+expect_eq "$("$PY" -c "import h5py; x = h5py.File('pgm.h5')['all/x']; print(x.shape, x.dtype)")" \
+  "(7, 96, 96, 1) uint8" "image pixels"
 echo "export_hdf5: ok"

@@ -56,4 +56,12 @@ grep -q "'x': tf.io.FixedLenFeature(\[49, 40\], tf.float32)" loader.py || fail "
 "$PY" -c "import ast,sys; ast.parse(open('loader.py').read())" || fail "loader is not Python"
 (cd q && tp export tfrecord feats.jsonl -o ../tfl8 --print-loader) >loader8.py
 grep -q "tf.cast(ex\['x'\], tf.int8)" loader8.py || fail "int8 loader casts"
+# Images stored encoded: PNG files as they are (byte for byte), PGMs encoded as PNG.
+mkdir img && cp "$SHARED_DATA"/images/skimage/*.png "$SHARED_DATA"/images/derived_96x96_gray/*.pgm img/
+tp import --label photo img/ >img.jsonl
+tp export tfrecord img.jsonl -o tfimg --image-encoding png --print-loader >loader_img.py
+$CHECK verify-tfrecord tfimg img.jsonl --image-encoding png
+grep -q "tf.io.decode_png(ex\['x'\])" loader_img.py || fail "image loader decodes PNG"
+expect_eq "$(json_get tfimg/features.json \
+  'd["featuresDict"]["features"]["x"]["image"]["encodingFormat"]')" png "TFDS Image feature"
 echo "export_tfrecord: ok"
