@@ -144,7 +144,8 @@ RunFn setup_export(CLI::App& app) {
   app.add_flag("--gzip", o->gzip, "GZIP-compress TFRecord shards (compression_type='GZIP')");
   app.add_option("--compression", o->compression, "HDF5: gzip (level 4 + shuffle) or none")
       ->check(CLI::IsMember({"gzip", "none"}));
-  app.add_option("--image-encoding", o->e.image_encoding, "store images as encoded files")
+  app.add_option("--image-encoding", o->e.image_encoding,
+                 "store images as encoded files (png or jpeg)")
       ->check(CLI::IsMember({"png", "jpeg"}));
   app.add_option("-j,--jobs", o->e.jobs, "threads (default: all cores)");
   app.add_flag("--force", o->e.force, "replace an existing export");
@@ -159,8 +160,6 @@ RunFn setup_export(CLI::App& app) {
     };
     for (const char* opt : {"--key", "--shards", "--shard-size", "--gzip"}) only(opt, true);
     only("--compression", false);
-    if (!tfrecord && !e.image_encoding.empty())
-      throw usage_error("--image-encoding applies to tfrecord only");
     for (const auto& k : o->keys) e.keys.set(k);
     e.shards.shards = o->shards;
     if (!o->shard_size.empty()) e.shards.shard_bytes = parse_size(o->shard_size);

@@ -233,7 +233,10 @@ void Exporter::emit(const Sample& s, Loaded& item) {
                                            o_.gzip_level, o_.jobs);
     w->write(item.record);
   } else {
-    hdf5_->append(item.split, a.dtype, a.shape, a.data.data(), item.label_index, item.id);
+    if (!o_.image_encoding.empty())
+      hdf5_->append_encoded(item.split, a.data, item.label_index, item.id);
+    else
+      hdf5_->append(item.split, a.dtype, a.shape, a.data.data(), item.label_index, item.id);
   }
   ++written_;
 }

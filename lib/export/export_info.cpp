@@ -221,9 +221,15 @@ std::string hdf5_loader(const ExportInfo& info, const std::string& out) {
   for (const auto& split : info.splits) {
     std::string g = python_string(split.name);
     std::string v = identifier(split.name);
-    s += "    x_" + v + " = f[" + g + "]['x'][:]   # (" + std::to_string(split.count);
-    for (size_t d : info.shape) s += ", " + std::to_string(d);
-    s += std::string(") ") + dtype_name(info.dtype) + "\n";
+    if (info.image_encoding.empty()) {
+      s += "    x_" + v + " = f[" + g + "]['x'][:]   # (" + std::to_string(split.count);
+      for (size_t d : info.shape) s += ", " + std::to_string(d);
+      s += std::string(") ") + dtype_name(info.dtype) + "\n";
+    } else {
+      s += "    x_" + v + " = [bytes(b) for b in f[" + g + "]['x']]   # " +
+           std::to_string(split.count) + " " + info.image_encoding +
+           " files: tf.io.decode_image or cv2.imdecode\n";
+    }
     s += "    y_" + v + " = f[" + g + "]['y'][:]   # label index into labels\n";
     s += "    ids_" + v + " = f[" + g + "]['id'].asstr()[:]\n";
   }

@@ -92,6 +92,8 @@ struct Hdf5Writer::Split {
   size_t x_buffered = 0;
   std::vector<int64_t> y_buffer;
   std::vector<std::string> id_buffer;
+  bool encoded = false;              // x rows are variable-length encoded files
+  std::vector<std::string> x_blobs;  // encoded rows not yet written
 };
 
 struct Hdf5Writer::PendingChunk {
@@ -130,10 +132,12 @@ void Hdf5Writer::close_handles() {
 }
 
 Hdf5Writer::Split& Hdf5Writer::split(const std::string& name, DType dtype,
-                                     const std::vector<size_t>& shape) {
+                                     const std::vector<size_t>& shape, bool encoded) {
   auto it = splits_.find(name);
   if (it != splits_.end()) {
     Split& s = *it->second;
+    if (s.encoded != encoded)
+      throw Error(path(), 0, "split '" + name + "' cannot mix encoded images and arrays");
     if (s.dtype != dtype || s.shape != shape)
       throw Error(path(), 0,
                   "split '" + name + "' holds " + dtype_name(s.dtype) + " " + shape_text(s.shape) +
@@ -167,7 +171,14 @@ Hdf5Writer::Split& Hdf5Writer::split(const std::string& name, DType dtype,
                  "cannot create a dataset");
   };
   std::vector<hsize_t> row(shape.begin(), shape.end());
-  s->x = make("x", file_type(dtype), row, s->chunk_rows);
+  s->encoded = encoded;
+  if (encoded) {
+    s->chunk_rows = options_.label_chunk_rows;
+    Handle bytes{H5Tvlen_create(H5T_STD_U8LE), H5Tclose};
+    s->x = make("x", bytes.id, {}, s->chunk_rows);
+  } else {
+    s->x = make("x", file_type(dtype), row, s->chunk_rows);
+  }
   s->y = make("y", H5T_STD_I64LE, {}, options_.label_chunk_rows);
   Handle str{utf8_string_type(), H5Tclose};
   s->id = make("id", str.id, {}, options_.label_chunk_rows);
@@ -225,8 +236,28 @@ void Hdf5Writer::write_oldest_chunk() {
         "cannot write a chunk");
 }
 
+void Hdf5Writer::append_encoded(const std::string& split_name, std::string_view bytes,
+                                int64_t label, std::string_view id) {
+  Split& s = split(split_name, DType::kUInt8, {}, true);
+  s.x_blobs.emplace_back(bytes);
+  if (++s.x_buffered == s.chunk_rows) flush_x(s);
+  s.y_buffer.push_back(label);
+  s.id_buffer.emplace_back(id);
+  if (s.y_buffer.size() == options_.label_chunk_rows) flush_labels(s);
+}
+
 void Hdf5Writer::flush_x(Split& s) {
   if (!s.x_buffered) return;
+  if (s.encoded) {
+    std::vector<hvl_t> rows(s.x_blobs.size());
+    for (size_t i = 0; i < rows.size(); ++i) rows[i] = {s.x_blobs[i].size(), s.x_blobs[i].data()};
+    Handle bytes{H5Tvlen_create(H5T_NATIVE_UINT8), H5Tclose};
+    append_rows(path(), s.x, bytes.id, s.x_rows, rows.size(), {}, rows.data());
+    s.x_rows += rows.size();
+    s.x_buffered = 0;
+    s.x_blobs.clear();
+    return;
+  }
   if (options_.gzip && s.row_bytes) {
     // A chunk is always whole in the file: pad the last one with zeros beyond the extent.
     size_t rows = s.x_buffered;

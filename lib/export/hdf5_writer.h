@@ -42,6 +42,10 @@ class Hdf5Writer {
   /// a split must have the same dtype and shape. Throws Error naming the file.
   void append(const std::string& split, DType dtype, const std::vector<size_t>& shape,
               const void* data, int64_t label, std::string_view id);
+  /// Appends one sample whose x is an encoded file (PNG, JPEG): x is then a dataset of
+  /// variable-length uint8 rows. A split holds encoded rows or arrays, not both.
+  void append_encoded(const std::string& split, std::string_view bytes, int64_t label,
+                      std::string_view id);
   /// Sets the root attributes (written by close()).
   void set_attributes(std::vector<std::string> label_names, std::string feature_config_json,
                       std::string version, std::string command);
@@ -56,7 +60,8 @@ class Hdf5Writer {
 
  private:
   struct Split;
-  Split& split(const std::string& name, DType dtype, const std::vector<size_t>& shape);
+  Split& split(const std::string& name, DType dtype, const std::vector<size_t>& shape,
+               bool encoded = false);
   void flush_x(Split& s);
   void write_oldest_chunk();
   void flush_labels(Split& s);

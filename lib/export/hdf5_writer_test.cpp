@@ -145,3 +145,23 @@ TEST_CASE("an unfinished HDF5 file leaves nothing behind") {
   CHECK_THROWS_WITH(Hdf5Writer((dir.path / "missing/x.h5").string(), Hdf5Options{}, false),
                     Catch::Contains("cannot write"));
 }
+
+TEST_CASE("HDF5 encoded rows are variable-length bytes") {
+  TempDir dir;
+  std::string path = (dir.path / "enc.h5").string();
+  {
+    Hdf5Writer w(path, Hdf5Options{}, false);
+    w.append_encoded("train", std::string("\x89PNG\0ab", 7), 1, "a");
+    w.append_encoded("train", "", 0, "b");
+    float x = 0;
+    CHECK_THROWS_WITH(w.append("train", DType::kFloat32, {}, &x, 0, "c"),
+                      Catch::Contains("cannot mix encoded images and arrays"));
+    w.set_attributes({"n", "y"}, "{}", "0.1.0", "cmd");
+    w.publish();
+  }
+  if (!have_h5py()) return;
+  std::string out =
+      run("/usr/bin/python3 -c \"import h5py; f = h5py.File('" + path +
+          "'); print([bytes(b) for b in f['train/x']], list(f['train/y']), f['train/x'].dtype)\"");
+  CHECK(out == "[b'\\x89PNG\\x00ab', b''] [1, 0] object\n");
+}

@@ -7,8 +7,8 @@ built at runtime from a FileDescriptorProto (no protoc, no TensorFlow).
 
   export_check.py tfrecord FILE [--gzip]   prints one JSON object per record
   export_check.py hdf5 FILE                prints the whole file as one JSON object
-  export_check.py verify-tfrecord OUT MANIFEST [--gzip] [--key K=NAME ...]
-  export_check.py verify-hdf5 FILE MANIFEST [--compression none]
+  export_check.py verify-tfrecord OUT MANIFEST [--gzip] [--key K=NAME ...] [--image-encoding E]
+  export_check.py verify-hdf5 FILE MANIFEST [--compression none] [--image-encoding png|jpeg]
       check every value of an export against the manifest's arrays (features .npy, or the
       raw media: audio through python3-soundfile, CSV through numpy), in manifest order;
       exits non-zero with a message at the first difference.
@@ -294,7 +294,7 @@ def verify_tfrecord(out, manifest, gzipped, keys, encoding=None):
     print(f"ok: {total} examples in {len(files_seen)} shards")
 
 
-def verify_hdf5(path, manifest, compression):
+def verify_hdf5(path, manifest, compression, encoding=None):
     import h5py
     by_split = {}
     for sample in expected_samples(manifest):
@@ -320,6 +320,18 @@ def verify_hdf5(path, manifest, compression):
                 fail(f"{split}/x filters: {x.compression}, shuffle {x.shuffle}")
             if want_filter and x.compression_opts != 4:
                 fail(f"{split}/x gzip level {x.compression_opts}")
+            if encoding:
+                magic = {"png": b"\x89PNG\r\n\x1a\n", "jpeg": b"\xff\xd8\xff"}[encoding]
+                for i, (_, sid, label, want, src) in enumerate(expected):
+                    data = bytes(x[i])
+                    if not data.startswith(magic):
+                        fail(f"{split}/x[{i}] ({sid}) is not a {encoding} file")
+                    if want is None and data != open(src, "rb").read():
+                        fail(f"{split}/x[{i}] ({sid}) is not the file's bytes")
+                    if y[i] != (labels.index(label) if label else -1) or ids[i] != sid:
+                        fail(f"{split}/y or id [{i}] ({sid})")
+                    total += 1
+                continue
             if y.dtype != np.int64:
                 fail(f"{split}/y is {y.dtype}")
             xs = x[:]
@@ -345,6 +357,8 @@ if __name__ == "__main__":
         enc = rest[rest.index("--image-encoding") + 1] if "--image-encoding" in rest else None
         verify_tfrecord(sys.argv[2], sys.argv[3], "--gzip" in rest, keys, enc)
     elif sys.argv[1] == "verify-hdf5":
-        verify_hdf5(sys.argv[2], sys.argv[3], "none" if "none" in sys.argv[4:] else "gzip")
+        rest = sys.argv[4:]
+        enc = rest[rest.index("--image-encoding") + 1] if "--image-encoding" in rest else None
+        verify_hdf5(sys.argv[2], sys.argv[3], "none" if "none" in rest else "gzip", enc)
     else:
         raise SystemExit(__doc__)

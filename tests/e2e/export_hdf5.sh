@@ -46,4 +46,9 @@ tp export hdf5 pgm.jsonl -o pgm.h5
 $CHECK verify-hdf5 pgm.h5 pgm.jsonl
 expect_eq "$("$PY" -c "import h5py; x = h5py.File('pgm.h5')['all/x']; print(x.shape, x.dtype)")" \
   "(7, 96, 96, 1) uint8" "image pixels"
+# Encoded images: variable-length uint8 rows holding the PNG files (PGMs encoded as PNG).
+mkdir img && cp "$SHARED_DATA"/images/skimage/*.png img/ && cp pgm/*.pgm img/
+tp import --label photo img/ >img.jsonl
+tp export hdf5 img.jsonl -o img.h5 --image-encoding png
+$CHECK verify-hdf5 img.h5 img.jsonl --image-encoding png
 echo "export_hdf5: ok"
