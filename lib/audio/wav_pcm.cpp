@@ -75,35 +75,4 @@ bool decode_wav_pcm16(std::string_view b, AudioClip& clip) {
   return false;
 }
 
-std::string_view read_file_into(const std::string& path, std::string& bytes) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) throw Error(path, 0, "no such file");
-    throw Error(path, 0, std::string("cannot open: ") + std::strerror(errno));
-  }
-  struct stat st;
-  if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-    ::close(fd);
-    throw Error(path, 0, S_ISDIR(st.st_mode) ? "is a folder, not a file" : "cannot read");
-  }
-  // st_size is a hint (the file may change); read to the end regardless.
-  if (bytes.size() < static_cast<size_t>(st.st_size) + 1)
-    bytes.resize(static_cast<size_t>(st.st_size) + 1);
-  size_t done = 0;
-  for (;;) {
-    if (done == bytes.size()) bytes.resize(bytes.size() * 2);
-    ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      throw Error(path, 0, std::string("cannot read: ") + std::strerror(err));
-    }
-    if (n == 0) break;
-    done += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  return std::string_view(bytes.data(), done);
-}
-
 }  // namespace tinyprep

@@ -15,8 +15,4 @@ namespace tinyprep {
 /// chunks, unknown data length): the caller then uses read_audio().
 bool decode_wav_pcm16(std::string_view bytes, AudioClip& clip);
 
-/// Reads a whole file into `buffer`, which only ever grows (so a buffer reused from file to
-/// file is not cleared each time), and returns the bytes read; throws Error naming the file.
-std::string_view read_file_into(const std::string& path, std::string& buffer);
-
 }  // namespace tinyprep

@@ -66,7 +66,8 @@ TEST_CASE("anything unusual is left to libsndfile", "[wav]") {
   std::string unknown_length = bytes;
   for (int i = 40; i < 44; ++i) unknown_length[i] = '\xff';
   CHECK(!decode_wav_pcm16(unknown_length, clip));
-  CHECK_THROWS_WITH(read_file_into("/nonexistent/x.wav", buffer), Catch::Contains("no such file"));
+  CHECK_THROWS_WITH(read_file_into("/nonexistent/x.wav", buffer),
+                    Catch::Contains("cannot open: No such file or directory"));
 }
 
 }  // namespace tinyprep

@@ -23,11 +23,12 @@ namespace tinyprep {
 namespace fs = std::filesystem;
 namespace {
 
-// The dataset in `dir`, or nullopt when `dir` does not exist yet: it is made with the first
-// sample, so a capture that keeps nothing leaves nothing behind.
+// The dataset in `dir`, or nullopt when `dir` does not exist yet or is an empty folder: it is
+// made with the first sample, so a capture that keeps nothing leaves nothing behind.
 std::optional<Dataset> open_existing(const std::string& dir) {
   std::error_code ec;
-  if (!fs::exists(dir, ec)) return std::nullopt;
+  if (!fs::exists(dir, ec) || (fs::is_directory(dir, ec) && fs::is_empty(dir, ec)))
+    return std::nullopt;
   if (!Dataset::is_dataset(dir))
     throw Error(dir, 0,
                 "is not a dataset folder (no dataset.json); 'tinyprep init " + dir + "' makes one");

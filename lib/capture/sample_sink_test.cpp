@@ -9,21 +9,13 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/io.h"
+#include "core/testing.h"
 
 namespace tinyprep {
 namespace fs = std::filesystem;
-namespace {
+using tinyprep::testing::TempDir;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() /
-           ("tinyprep-capture-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  static inline int counter = 0;
-};
+namespace {
 
 std::vector<Json> manifest_lines(const fs::path& dataset) {
   std::vector<Json> out;

@@ -1,6 +1,7 @@
 #include "core/io.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -127,18 +128,38 @@ void Output::commit() {
   committed_ = true;
 }
 
+std::string_view read_file_into(const std::string& path, std::string& bytes) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(path, 0, std::string("cannot open: ") + std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    throw Error(path, 0, S_ISDIR(st.st_mode) ? "is a folder, not a file" : "cannot read");
+  }
+  // st_size is a hint (the file may change); read to the end regardless.
+  if (bytes.size() < static_cast<size_t>(st.st_size) + 1)
+    bytes.resize(static_cast<size_t>(st.st_size) + 1);
+  size_t done = 0;
+  for (;;) {
+    if (done == bytes.size()) bytes.resize(bytes.size() * 2);
+    ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      throw Error(path, 0, std::string("cannot read: ") + std::strerror(err));
+    }
+    if (n == 0) break;
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  return std::string_view(bytes.data(), done);
+}
+
 std::string read_file(const std::string& path) {
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw Error(path, 0, "cannot open: " + errno_text(errno));
-  std::string data;
-  char buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, n);
-  bool bad = std::ferror(f);
-  int err = errno;
-  std::fclose(f);
-  if (bad) throw Error(path, 0, "cannot read: " + errno_text(err));
-  return data;
+  std::string bytes;
+  bytes.resize(read_file_into(path, bytes).size());
+  return bytes;
 }
 
 void write_file_atomic(const std::string& path, std::string_view bytes, bool force) {

@@ -70,6 +70,10 @@ class Output {
 /// A unique temporary name beside `path` (same folder, so rename is atomic).
 std::string temp_name_for(const std::string& path);
 
+/// Reads a whole file into `buffer` (reusing its capacity; it may grow past the file's size)
+/// and returns a view of the bytes; throws Error naming the file.
+std::string_view read_file_into(const std::string& path, std::string& buffer);
+
 /// Reads a whole file; throws Error naming it.
 std::string read_file(const std::string& path);
 

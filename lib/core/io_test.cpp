@@ -7,22 +7,17 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "core/testing.h"
 
 using namespace tinyprep;
+using tinyprep::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/tinyprep-io-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  size_t entries() const {
-    return static_cast<size_t>(std::distance(fs::directory_iterator(path), {}));
-  }
-};
+size_t entries(const fs::path& dir) {
+  return static_cast<size_t>(std::distance(fs::directory_iterator(dir), {}));
+}
+
 }  // namespace
 
 TEST_CASE("an Output appears under its final name only when committed") {
@@ -32,16 +27,16 @@ TEST_CASE("an Output appears under its final name only when committed") {
     Output out(path);
     out.write("half");
     CHECK_FALSE(fs::exists(path));
-    CHECK(dir.entries() == 1);  // the temporary file
-  }                             // destroyed without commit: as after an error
-  CHECK(dir.entries() == 0);
+    CHECK(entries(dir.path) == 1);  // the temporary file
+  }                                 // destroyed without commit: as after an error
+  CHECK(entries(dir.path) == 0);
   {
     Output out(path);
     out.write("whole");
     out.commit();
   }
   CHECK(read_file(path) == "whole");
-  CHECK(dir.entries() == 1);
+  CHECK(entries(dir.path) == 1);
 }
 
 TEST_CASE("an existing output is refused unless forced") {

@@ -1,10 +1,13 @@
 #include "export/example.h"
 
+#include "core/testing.h"
+
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <string>
 
 using namespace tinyprep;
+using tinyprep::testing::run_command;
 
 namespace {
 
@@ -16,17 +19,6 @@ std::string hex(const std::string& bytes) {
 }
 
 // Runs a shell command and returns its stdout.
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  REQUIRE(p);
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  REQUIRE(pclose(p) == 0);
-  return out;
-}
-
 bool have_python_protobuf() {
   return std::system("/usr/bin/python3 -c 'import google.protobuf, crc32c, numpy' 2>/dev/null") ==
          0;
@@ -94,7 +86,7 @@ TEST_CASE("Examples decode with python3-protobuf to the same values") {
                    "/tests/e2e'); import export_check as c, json; "
                    "print(json.dumps(c.decode_example(c.example_class(), bytes.fromhex('" +
                    hexrec + "')), sort_keys=True))\"";
-  std::string out = run(py);
+  std::string out = run_command(py);
   // Every x value is a multiple of 0.25, so Python prints it exactly as this does.
   std::string expected_x = "\"x\": {\"kind\": \"float_list\", \"value\": [";
   for (size_t i = 0; i < x.size(); ++i) {
@@ -115,3 +107,4 @@ TEST_CASE("Examples decode with python3-protobuf to the same values") {
         std::string::npos);
   CHECK(out.find("\"none\": {\"kind\": \"float_list\", \"value\": []}") != std::string::npos);
 }
+#include "core/testing.h"

@@ -8,32 +8,14 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/testing.h"
 
 using namespace tinyprep;
+using tinyprep::testing::run_command;
+using tinyprep::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("hdf5_writer_test-" + std::to_string(getpid()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  REQUIRE(p);
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  CHECK(pclose(p) == 0);
-  return out;
-}
 
 bool have_h5py() {
   return std::system("/usr/bin/python3 -c 'import h5py, crc32c, google.protobuf' 2>/dev/null") == 0;
@@ -42,7 +24,7 @@ bool have_h5py() {
 nlohmann::json read_back(const std::string& path) {
   std::string cmd = std::string("/usr/bin/python3 ") + TINYPREP_SOURCE_DIR +
                     "/tests/e2e/export_check.py hdf5 " + path;
-  return nlohmann::json::parse(run(cmd));
+  return nlohmann::json::parse(run_command(cmd));
 }
 
 }  // namespace
@@ -160,8 +142,8 @@ TEST_CASE("HDF5 encoded rows are variable-length bytes") {
     w.publish();
   }
   if (!have_h5py()) return;
-  std::string out =
-      run("/usr/bin/python3 -c \"import h5py; f = h5py.File('" + path +
-          "'); print([bytes(b) for b in f['train/x']], list(f['train/y']), f['train/x'].dtype)\"");
+  std::string out = run_command(
+      "/usr/bin/python3 -c \"import h5py; f = h5py.File('" + path +
+      "'); print([bytes(b) for b in f['train/x']], list(f['train/y']), f['train/x'].dtype)\"");
   CHECK(out == "[b'\\x89PNG\\x00ab', b''] [1, 0] object\n");
 }

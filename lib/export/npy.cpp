@@ -272,33 +272,10 @@ NpyArray decode_npy(const std::string& path, const std::string& bytes) {
 
 namespace {
 // The whole file, in one read() for a regular file (features files are small and many).
-std::string read_whole(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Error(path, 0, std::string("cannot open: ") + std::strerror(errno));
-  struct stat st;
-  size_t expected = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
-  std::string data(std::max<size_t>(expected + 1, 1 << 12), '\0');
-  size_t have = 0;
-  for (;;) {
-    if (have == data.size()) data.resize(data.size() * 2);
-    ssize_t n = ::read(fd, data.data() + have, data.size() - have);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      throw Error(path, 0, std::string("cannot read: ") + std::strerror(err));
-    }
-    if (n == 0) break;
-    have += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  data.resize(have);
-  return data;
-}
 }  // namespace
 
 NpyArray read_npy(const std::string& path) {
-  return decode_npy(path, read_whole(path));
+  return decode_npy(path, read_file(path));
 }
 
 }  // namespace tinyprep

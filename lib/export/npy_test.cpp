@@ -9,22 +9,15 @@
 
 #include "core/error.h"
 #include "core/io.h"
+#include "core/testing.h"
 
 using namespace tinyprep;
+using tinyprep::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
 
 // A scratch folder removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("npy_test-" + std::to_string(getpid()));
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
 std::string header_of(const std::string& bytes) {
   size_t len = static_cast<unsigned char>(bytes[8]) | static_cast<unsigned char>(bytes[9]) << 8;
   return bytes.substr(0, 10 + len);

@@ -10,34 +10,16 @@
 
 #include "core/error.h"
 #include "core/io.h"
+#include "core/testing.h"
 #include "export/crc32c.h"
 #include "export/example.h"
 
 using namespace tinyprep;
+using tinyprep::testing::run_command;
+using tinyprep::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const char* tag) {
-    path = fs::temp_directory_path() / (std::string(tag) + "-" + std::to_string(getpid()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  REQUIRE(p);
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  CHECK(pclose(p) == 0);
-  return out;
-}
 
 bool have_python() {
   return std::system("/usr/bin/python3 -c 'import google.protobuf, crc32c, numpy' 2>/dev/null") ==
@@ -108,10 +90,10 @@ TEST_CASE("TFRecord files pass an independent reader (python3 crc32c + protobuf)
                   i, i, i);
     expected += line;
   }
-  CHECK(run(checker() + " tfrecord " + plain) == expected);
-  CHECK(run(checker() + " tfrecord " + gz + " --gzip") == expected);
+  CHECK(run_command(checker() + " tfrecord " + plain) == expected);
+  CHECK(run_command(checker() + " tfrecord " + gz + " --gzip") == expected);
   // gzip -d gives back the plain file byte for byte.
-  CHECK(run("gzip -dc < " + gz) == read_file(plain));
+  CHECK(run_command("gzip -dc < " + gz) == read_file(plain));
 }
 
 TEST_CASE("an unpublished file leaves nothing behind") {
@@ -148,9 +130,9 @@ TEST_CASE("GZIP blocks become a series of members that read back as one stream")
   size_t members = 0;
   for (size_t at = 0; (at = z.find("\x1f\x8b\x08", at)) != std::string::npos; ++at) ++members;
   CHECK(members >= 80);
-  CHECK(run("gzip -dc < " + gz) == read_file(plain));
+  CHECK(run_command("gzip -dc < " + gz) == read_file(plain));
   // An empty GZIP shard is still a gzip file.
   std::string empty = (dir.path / "e").string();
   TfRecordWriter(std::make_unique<StagedFile>(empty), 6).close()->publish();
-  CHECK(run("gzip -dc < " + empty).empty());
+  CHECK(run_command("gzip -dc < " + empty).empty());
 }

@@ -7,20 +7,14 @@
 
 #include "core/error.h"
 #include "core/io.h"
+#include "core/testing.h"
 #include "features/feature_options.h"
 
 namespace tinyprep {
 namespace fs = std::filesystem;
-namespace {
+using tinyprep::testing::TempDir;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/tinyprep-store-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+namespace {
 
 FeatureConfig logmel(const std::string& n_mels = "40") {
   return feature_config_from_options("logmel", 16000, 1000, "start",

@@ -12,6 +12,7 @@
 #include "core/diag.h"
 #include "core/error.h"
 #include "core/hash.h"
+#include "core/io.h"
 #include "core/parallel.h"
 #include "core/progress.h"
 #include "core/signals.h"

@@ -7,22 +7,15 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "core/testing.h"
 #include "manifest/dataset.h"
 #include "manifest/schema.h"
 
 using namespace tinyprep;
+using tinyprep::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/tinyprep-manifest-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
 void write_text(const fs::path& p, const std::string& text) {
   std::ofstream(p) << text;
 }
