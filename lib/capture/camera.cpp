@@ -132,16 +132,8 @@ int capture_camera(const CaptureTarget& target, const CameraOptions& o) {
   CaptureResult result;
   bool first = true;
   for (;;) {
-    if (sink.full()) {
-      result.reason = StopReason::kCount;
-      break;
-    }
-    if (interrupted()) {
-      result.reason = StopReason::kInterrupted;
-      break;
-    }
-    if (target.duration_s > 0 && elapsed() >= target.duration_s) {
-      result.reason = StopReason::kDuration;
+    if (auto why = stop_now(sink.full(), elapsed(), target.duration_s)) {
+      result.reason = *why;
       break;
     }
     if (!cap.read(frame) || frame.empty()) {

@@ -2,6 +2,8 @@
 // read loop; and the summary every source ends with.
 #include "capture/capture.h"
 
+#include "core/signals.h"
+
 #include <cctype>
 #include <cstdio>
 #include <memory>
@@ -169,6 +171,13 @@ std::string unescape(const std::string& text) {
       out += c;
   }
   return out;
+}
+
+std::optional<StopReason> stop_now(bool full, double elapsed_s, double duration_s) {
+  if (full) return StopReason::kCount;
+  if (interrupted()) return StopReason::kInterrupted;
+  if (duration_s > 0 && elapsed_s >= duration_s) return StopReason::kDuration;
+  return std::nullopt;
 }
 
 }  // namespace tinyprep

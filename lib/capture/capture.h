@@ -1,6 +1,7 @@
 #pragma once
 // `tinyprep capture SOURCE --into DATASET --label LABEL`: the entry points the command file
 // calls, one per source, each taking plain option structs (no argv).
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,10 @@ int capture_mic(const CaptureTarget& target, const MicOptions& options);
 
 /// Why a capture stopped.
 enum class StopReason { kCount, kDuration, kInterrupted, kEnded };
+
+/// Why a capture loop should stop now: the count is reached (`full`), Ctrl-C, or `duration_s`
+/// (when > 0) has passed; nothing while it should go on.
+std::optional<StopReason> stop_now(bool full, double elapsed_s, double duration_s);
 
 struct CaptureResult {
   StopReason reason = StopReason::kEnded;

@@ -162,16 +162,8 @@ CaptureResult record_clips(AudioInput& input, const ClipOptions& options, Sample
   double recorded_s = 0;
   CaptureResult result;
   for (;;) {
-    if (sink.full()) {
-      result.reason = StopReason::kCount;
-      break;
-    }
-    if (interrupted()) {
-      result.reason = StopReason::kInterrupted;
-      break;
-    }
-    if (options.duration_s > 0 && recorded_s >= options.duration_s) {
-      result.reason = StopReason::kDuration;
+    if (auto why = stop_now(sink.full(), recorded_s, options.duration_s)) {
+      result.reason = *why;
       break;
     }
     bool ok = true;

@@ -33,17 +33,9 @@ CaptureResult capture_stream(ByteSource& source, StreamParser& parser, SampleSin
   bool quiet_noted = false;
   pump();
   for (;;) {
-    if (sink.full()) {
-      result.reason = StopReason::kCount;
-      break;
-    }
-    if (interrupted()) {
-      result.reason = StopReason::kInterrupted;
-      break;
-    }
     double t = now();
-    if (limits.duration_s > 0 && t >= limits.duration_s) {
-      result.reason = StopReason::kDuration;
+    if (auto why = stop_now(sink.full(), t, limits.duration_s)) {
+      result.reason = *why;
       break;
     }
     if (closed) {
