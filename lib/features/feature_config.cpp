@@ -267,8 +267,14 @@ FeatureArray FeatureExtractor::compute(const float* x, size_t n) const {
   thread_local std::vector<int16_t> pcm;
   thread_local std::vector<uint16_t> raw;
   pcm.resize(n);
-  for (size_t i = 0; i < n; ++i)
-    pcm[i] = static_cast<int16_t>(std::clamp(std::lrint(x[i] * 32768.0f), -32768L, 32767L));
+  // Clamp, then round half to even as lrint does, but inline and vectorisable: adding and
+  // subtracting 1.5 * 2^23 leaves a float of magnitude < 2^22 rounded to an integer (lrint was a
+  // libm call per sample, a fifth of the preset's time).
+  const float kRound = 12582912.0f;
+  for (size_t i = 0; i < n; ++i) {
+    float y = std::clamp(x[i] * 32768.0f, -32768.0f, 32767.0f);
+    pcm[i] = static_cast<int16_t>((y + kRound) - kRound);
+  }
   std::unique_ptr<MicroFrontend> f = frontends_->take();
   f->compute(pcm.data(), n, raw);
   const size_t frames = f->frames_for(n);
