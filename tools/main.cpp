@@ -29,7 +29,8 @@ struct Command {
 const Command kCommands[] = {
     {"capture", "record samples from a TinyML kit, camera, microphone or stdin", setup_capture},
     {"export", "write TFRecord shards or an HDF5 file that TensorFlow and h5py load", setup_export},
-    {"features", "micro_speech, logmel, mfcc, mfe features: a .npy per sample", setup_features},
+    {"features", "micro_speech, spectrogram, logmel, mfcc, mfe features: a .npy per sample",
+     setup_features},
     {"import", "turn existing audio, image and CSV files into manifest lines", setup_import},
     {"init", "make an empty dataset folder (dataset.json, samples.jsonl, data/)", setup_init},
     {"label", "rename, set, fold into _unknown_ and filter labels", setup_label},
