@@ -1,41 +1,17 @@
 // tinyprep export tfrecord|hdf5 [MANIFEST|-] -o OUT: TFRecord shards or an HDF5 file that
 // TensorFlow, Keras and h5py load as they are. The work is in lib/export (export.h).
 #include <cstdio>
-#include <fstream>
 
-#include "audio/audio_file.h"
 #include "command.h"
 #include "core/error.h"
-#include "core/io.h"
+#include "core/process.h"
 #include "export/export.h"
-#include "image/image_file.h"
-#include "imu/csv_file.h"
+#include "export/npy.h"
 #include "media/media.h"
+#include "media/media_array.h"
 
 namespace tinyprep {
 namespace {
-
-// The command line as typed, shell-quoted where needed (recorded in every export).
-std::string command_line() {
-  std::ifstream f("/proc/self/cmdline", std::ios::binary);
-  std::string all((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  std::string out;
-  size_t start = 0;
-  for (size_t end; (end = all.find('\0', start)) != std::string::npos; start = end + 1) {
-    std::string arg = all.substr(start, end - start);
-    if (start == 0) arg = "tinyprep";
-    bool plain = !arg.empty() && arg.find_first_not_of(
-                                     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                     "0123456789-_./=,:@%+") == std::string::npos;
-    if (!plain) {
-      std::string q = "'";
-      for (char c : arg) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-      arg = q + "'";
-    }
-    out += (out.empty() ? "" : " ") + arg;
-  }
-  return out.empty() ? "tinyprep export" : out;
-}
 
 uint64_t parse_size(const std::string& text) {
   size_t pos = 0;
@@ -59,54 +35,13 @@ uint64_t parse_size(const std::string& text) {
   return static_cast<uint64_t>(value * scale);
 }
 
-// Raw media as arrays: audio float32 in [-1, 1], CSV float32 (rows, columns), images as
-// uint8 (or uint16) pixels (height, width, channels), or encoded with --image-encoding.
+// Raw media as arrays (lib/media): audio and CSV float32, images as pixels or encoded.
 SampleArray load_media(const Sample& s, const ExportOptions& o) {
   std::string path = s.media_path().string();
-  SampleArray a;
-  switch (media_kind(path)) {
-    case MediaKind::kAudio: {
-      AudioClip clip = read_audio(path);
-      a.shape = {static_cast<size_t>(clip.info.frames)};
-      if (clip.info.channels > 1) a.shape.push_back(static_cast<size_t>(clip.info.channels));
-      a.data.assign(reinterpret_cast<const char*>(clip.samples.data()),
-                    clip.samples.size() * sizeof(float));
-      return a;
-    }
-    case MediaKind::kCsv: {
-      CsvTable t = read_csv(path);
-      a.shape = {t.rows(), t.columns};
-      a.data.assign(reinterpret_cast<const char*>(t.values.data()), t.values.size() * 4);
-      return a;
-    }
-    case MediaKind::kImage: {
-      std::string ext = std::filesystem::path(path).extension().string();
-      for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      bool same = (o.image_encoding == "png" && ext == ".png") ||
-                  (o.image_encoding == "jpeg" && (ext == ".jpg" || ext == ".jpeg"));
-      if (same) {  // the file as it is: no decoding, no loss
-        ImageInfo info = probe_image(path);
-        a.shape = {static_cast<size_t>(info.height), static_cast<size_t>(info.width),
-                   static_cast<size_t>(info.channels)};
-        a.dtype = DType::kUInt8;
-        a.data = read_file(path);
-        return a;
-      }
-      Image image = read_image(path);
-      a.shape = {static_cast<size_t>(image.info.height), static_cast<size_t>(image.info.width),
-                 static_cast<size_t>(image.info.channels)};
-      a.dtype = image.info.depth_bits == 16 ? DType::kUInt16 : DType::kUInt8;
-      if (o.image_encoding.empty()) {
-        a.data = std::move(image.pixels);
-      } else {
-        a.dtype = DType::kUInt8;
-        a.data = encode_image(image, o.image_encoding == "png" ? ".png" : ".jpg", path);
-      }
-      return a;
-    }
-    default:
-      s.fail("'" + path + "' is not audio, an image or CSV, and the line has no 'features'");
-  }
+  if (media_kind(path) == MediaKind::kUnknown)
+    s.fail("'" + path + "' is not audio, an image or CSV, and the line has no 'features'");
+  MediaArray m = load_media_array(path, o.image_encoding);
+  return SampleArray{dtype_from_name(m.dtype), std::move(m.shape), std::move(m.data)};
 }
 
 }  // namespace
@@ -166,7 +101,7 @@ RunFn setup_export(CLI::App& app) {
     e.gzip_level = o->gzip ? 6 : 0;
     e.hdf5_gzip = o->compression == "gzip";
     e.tinyprep_version = TINYPREP_VERSION;
-    e.command = command_line();
+    e.command = command_line("tinyprep export");
     ExportInfo info = run_export(e, load_media);
     if (o->print_loader) {
       std::string text = loader_python(info, e.out);
