@@ -274,7 +274,7 @@ ExportInfo Exporter::run() {
   }
   if (!o_.name.empty()) info_.name = o_.name;
   if (info_.name.empty()) info_.name = "data";
-  if (!scan_.lines) throw Error(o_.manifest == "-" ? "<stdin>" : o_.manifest, 0, "no samples");
+  if (!scan_.lines) throw Error(display_name(o_.manifest), 0, "no samples");
   for (size_t i = 0; i < info_.label_names.size(); ++i)
     label_index_[info_.label_names[i]] = static_cast<int64_t>(i);
   info_.feature_config = scan_.has_features && scan_.feature_config ? *scan_.feature_config
