@@ -1,5 +1,9 @@
 #include "features/feature_config.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -253,6 +257,29 @@ int FeatureExtractor::empty_mel_bands() const {
   return spectral_ ? spectral_->empty_mel_bands() : 0;
 }
 
+namespace {
+
+// x * 32768 clamped to int16 and rounded half to even, as lrint does in the default rounding
+// mode: PCM16 sources come back exactly. With SSE2, four samples at a time (cvtps2dq rounds as
+// lrint; packssdw saturates); lrint per sample was a fifth of the micro_speech preset's time.
+void float_to_pcm16(const float* x, int16_t* out, size_t n) {
+  size_t i = 0;
+#ifdef __SSE2__
+  const __m128 scale = _mm_set1_ps(32768.0f), lo = _mm_set1_ps(-32768.0f),
+               hi = _mm_set1_ps(32767.0f);
+  for (; i + 8 <= n; i += 8) {
+    __m128 a = _mm_min_ps(_mm_max_ps(_mm_mul_ps(_mm_loadu_ps(x + i), scale), lo), hi);
+    __m128 b = _mm_min_ps(_mm_max_ps(_mm_mul_ps(_mm_loadu_ps(x + i + 4), scale), lo), hi);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i),
+                     _mm_packs_epi32(_mm_cvtps_epi32(a), _mm_cvtps_epi32(b)));
+  }
+#endif
+  for (; i < n; ++i)
+    out[i] = static_cast<int16_t>(std::clamp(std::lrint(x[i] * 32768.0f), -32768L, 32767L));
+}
+
+}  // namespace
+
 FeatureArray FeatureExtractor::compute(const float* x, size_t n) const {
   FeatureArray a;
   a.dtype = dtype();
@@ -267,14 +294,7 @@ FeatureArray FeatureExtractor::compute(const float* x, size_t n) const {
   thread_local std::vector<int16_t> pcm;
   thread_local std::vector<uint16_t> raw;
   pcm.resize(n);
-  // Clamp, then round half to even as lrint does, but inline and vectorisable: adding and
-  // subtracting 1.5 * 2^23 leaves a float of magnitude < 2^22 rounded to an integer (lrint was a
-  // libm call per sample, a fifth of the preset's time).
-  const float kRound = 12582912.0f;
-  for (size_t i = 0; i < n; ++i) {
-    float y = std::clamp(x[i] * 32768.0f, -32768.0f, 32767.0f);
-    pcm[i] = static_cast<int16_t>((y + kRound) - kRound);
-  }
+  float_to_pcm16(x, pcm.data(), n);
   std::unique_ptr<MicroFrontend> f = frontends_->take();
   f->compute(pcm.data(), n, raw);
   const size_t frames = f->frames_for(n);
