@@ -17,9 +17,9 @@
 namespace tinyprep {
 namespace {
 
-constexpr int kWindowBits = 12;
-constexpr int kNoiseReductionBits = 14;
-constexpr int kPcanSnrBits = 12;
+constexpr int kWindowBits = kFrontendWindowBits;
+constexpr int kNoiseReductionBits = kFrontendNoiseReductionBits;
+constexpr int kPcanSnrBits = kFrontendPcanSnrBits;
 constexpr int kPcanOutputBits = 6;
 constexpr int kLogScaleLog2 = 16;
 constexpr int kLogSegmentsLog2 = 7;

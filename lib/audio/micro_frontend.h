@@ -10,6 +10,11 @@
 
 namespace tinyprep {
 
+/// Fixed-point formats the frontend's tables and arithmetic share (FRONTEND_SPEC.md).
+inline constexpr int kFrontendWindowBits = 12;
+inline constexpr int kFrontendNoiseReductionBits = 14;
+inline constexpr int kFrontendPcanSnrBits = 12;
+
 /// The frontend's options; the defaults are micro_speech / speech_commands --preprocess=micro.
 struct FrontendConfig {
   int sample_rate = 16000;

@@ -10,10 +10,10 @@
 namespace tinyprep {
 namespace {
 
-constexpr int kWindowBits = 12;
+constexpr int kWindowBits = kFrontendWindowBits;
 constexpr int kFilterbankBits = 12;
-constexpr int kNoiseReductionBits = 14;
-constexpr int kPcanSnrBits = 12;
+constexpr int kNoiseReductionBits = kFrontendNoiseReductionBits;
+constexpr int kPcanSnrBits = kFrontendPcanSnrBits;
 constexpr int kWideDynamicFunctionBits = 32;
 constexpr int kFilterbankBlock = 4;      // filterbank taps are padded to multiples of this
 constexpr int kFilterbankAlignment = 2;  // and start on even bins
