@@ -37,7 +37,7 @@ bool hidden(const fs::path& p) {
   return !name.empty() && name[0] == '.';
 }
 
-std::vector<Candidate> collect(const ImportOptions& o, long& skipped) {
+std::vector<Candidate> collect(const ImportOptions& o) {
   std::vector<Candidate> out;
   for (const auto& src : o.sources) {
     std::error_code ec;
@@ -71,7 +71,6 @@ std::vector<Candidate> collect(const ImportOptions& o, long& skipped) {
               [](const Candidate& a, const Candidate& b) { return a.relative < b.relative; });
     for (auto& c : found) out.push_back(std::move(c));
   }
-  (void)skipped;
   return out;
 }
 
@@ -171,7 +170,7 @@ ImportResult run_import(const ImportOptions& o) {
   if (!o.label.empty()) check_label(o.label, "--label");
 
   ImportResult result;
-  std::vector<Candidate> all = collect(o, result.skipped);
+  std::vector<Candidate> all = collect(o);
   std::vector<Candidate> files;
   for (auto& c : all)
     if (name_sample(o, pattern, c, result.skipped)) files.push_back(std::move(c));

@@ -65,7 +65,7 @@ void DatasetStats::add(const Sample& sample) {
     else if (a->contains("frames") && a->contains("sample_rate") &&
              a->at("sample_rate").get<double>() > 0)
       seconds = a->at("frames").get<double>() / a->at("sample_rate").get<double>();
-    min_seconds = total_seconds == 0 && samples == 1 ? seconds : std::min(min_seconds, seconds);
+    min_seconds = ++audio_clips == 1 ? seconds : std::min(min_seconds, seconds);
     max_seconds = std::max(max_seconds, seconds);
     total_seconds += seconds;
     if (auto r = a->find("sample_rate"); r != a->end()) ++sample_rates[r->dump()];

@@ -11,6 +11,7 @@ struct DatasetStats {
   long samples = 0;
   std::map<std::string, std::map<std::string, long>> counts;  ///< label -> split -> n
   std::map<std::string, long> splits;                         ///< split -> n
+  long audio_clips = 0;                                       ///< lines with audio facts
   double total_seconds = 0;
   double min_seconds = 0, max_seconds = 0;
   std::map<std::string, long> sample_rates;  ///< "16000" -> n
