@@ -1,6 +1,13 @@
 #include "export/chunk_codec.h"
 
 #include <zlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
 
 #include "core/error.h"
 
@@ -10,16 +17,53 @@
 
 namespace tinyprep {
 
+namespace {
+
+#ifdef __SSE2__
+// Shuffles 16 four-byte elements at a time: three rounds of byte interleaving turn 4 x 16
+// bytes into 8 bytes of each plane from each half, and a 64-bit unpack joins the halves.
+size_t shuffle4_sse2(const char* in, size_t n, char* out) {
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const char* p = in + 4 * i;
+    __m128i v0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    __m128i v1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
+    __m128i v2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 32));
+    __m128i v3 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 48));
+    auto interleave3 = [](__m128i a, __m128i b, __m128i& lo, __m128i& hi) {
+      __m128i t0 = _mm_unpacklo_epi8(a, b), t1 = _mm_unpackhi_epi8(a, b);
+      __m128i u0 = _mm_unpacklo_epi8(t0, t1), u1 = _mm_unpackhi_epi8(t0, t1);
+      lo = _mm_unpacklo_epi8(u0, u1);  // byte 0 of 8 elements, then byte 1
+      hi = _mm_unpackhi_epi8(u0, u1);  // byte 2, then byte 3
+    };
+    __m128i w0, w1, w2, w3;
+    interleave3(v0, v1, w0, w1);
+    interleave3(v2, v3, w2, w3);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm_unpacklo_epi64(w0, w2));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + n + i), _mm_unpackhi_epi64(w0, w2));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2 * n + i), _mm_unpacklo_epi64(w1, w3));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 3 * n + i), _mm_unpackhi_epi64(w1, w3));
+  }
+  return i;
+}
+#endif
+
+}  // namespace
+
 std::string shuffle_bytes(std::string_view data, size_t element_size) {
-  std::string out(data.size(), '\0');
   size_t n = element_size ? data.size() / element_size : 0;
   if (element_size <= 1 || n <= 1) return std::string(data);
+  std::string out(data.size(), '\0');
   const char* in = data.data();
   char* o = out.data();
+  size_t first = 0;  // elements already shuffled
+#ifdef __SSE2__
+  if (element_size == 4) first = shuffle4_sse2(in, n, o);
+#endif
   for (size_t k = 0; k < element_size; ++k) {
     char* dst = o + k * n;
     const char* src = in + k;
-    for (size_t i = 0; i < n; ++i) dst[i] = src[i * element_size];
+    for (size_t i = first; i < n; ++i) dst[i] = src[i * element_size];
   }
   size_t done = n * element_size;
   std::copy(in + done, in + data.size(), o + done);
@@ -30,20 +74,19 @@ std::string shuffle_bytes(std::string_view data, size_t element_size) {
 namespace {
 // One compressor per thread and level: making one allocates its tables.
 libdeflate_compressor* compressor(int level) {
-  thread_local struct Compressor {
-    libdeflate_compressor* c = nullptr;
-    int level = -1;
-    ~Compressor() {
-      if (c) libdeflate_free_compressor(c);
+  thread_local struct Compressors {
+    libdeflate_compressor* c[13] = {};
+    ~Compressors() {
+      for (auto* one : c)
+        if (one) libdeflate_free_compressor(one);
     }
   } tl;
-  if (!tl.c || tl.level != level) {
-    if (tl.c) libdeflate_free_compressor(tl.c);
-    tl.c = libdeflate_alloc_compressor(level);
-    tl.level = level;
-    if (!tl.c) throw Error("cannot start deflate compression");
-  }
-  return tl.c;
+  if (level < 0 || level > 12)
+    throw Error("deflate level " + std::to_string(level) + " is not 0-12");
+  auto*& c = tl.c[level];
+  if (!c) c = libdeflate_alloc_compressor(level);
+  if (!c) throw Error("cannot start deflate compression");
+  return c;
 }
 }  // namespace
 
@@ -62,6 +105,86 @@ std::string gzip_member(std::string_view data, int level) {
   size_t n = libdeflate_gzip_compress(c, data.data(), data.size(), out.data(), out.size());
   if (!n) throw Error("gzip compression failed");
   out.resize(n);
+  return out;
+}
+
+namespace {
+
+// Whether deflate would shrink `plane` by less than 3%, judged on four 8 KiB samples spread
+// over it: first their byte entropy (below 7.76 bits a Huffman code alone gains 3%), then,
+// for noise-like bytes, compressing them at level 1 (which also finds repeats). A plane kept
+// raw costs at most that 3% of its size; one sent through the match finder costs ~25 ms per
+// MB of noise. Repeats farther apart than a sample are missed: size, never correctness.
+bool incompressible(std::string_view plane) {
+  constexpr size_t kSample = 8192, kSamples = 4;
+  if (plane.size() < 4 * kSample * kSamples) return false;
+  auto sample = [&](size_t i) {
+    return plane.substr((plane.size() - kSample) * i / (kSamples - 1), kSample);
+  };
+  uint32_t counts[256] = {};
+  for (size_t i = 0; i < kSamples; ++i)
+    for (unsigned char b : sample(i)) ++counts[b];
+  double bits = 0, total_bytes = kSample * kSamples;
+  for (uint32_t n : counts)
+    if (n) bits -= n * std::log2(n / total_bytes);
+  if (bits < 7.76 * total_bytes) return false;
+  libdeflate_compressor* c = compressor(1);
+  char out[kSample];  // a result that does not fit is counted as no gain
+  size_t total = 0;
+  for (size_t i = 0; i < kSamples; ++i) {
+    size_t n = libdeflate_deflate_compress(c, sample(i).data(), kSample, out, sizeof out);
+    total += n ? n : kSample;
+  }
+  return total * 100 >= kSample * kSamples * 97;
+}
+
+// Appends `data` as stored deflate blocks (RFC 1951 3.2.4), none of them final; the stream
+// is byte-aligned before and after.
+void append_stored(std::string& out, std::string_view data) {
+  while (!data.empty()) {
+    size_t n = std::min<size_t>(data.size(), 65535);
+    unsigned char head[5] = {0x00, static_cast<unsigned char>(n),
+                             static_cast<unsigned char>(n >> 8), static_cast<unsigned char>(~n),
+                             static_cast<unsigned char>(~n >> 8)};
+    out.append(reinterpret_cast<const char*>(head), sizeof head);
+    out.append(data.substr(0, n));
+    data.remove_prefix(n);
+  }
+}
+
+}  // namespace
+
+std::string shuffle_deflate_zlib(std::string_view data, size_t element_size, int level) {
+  std::string shuffled = shuffle_bytes(data, element_size);
+  size_t plane_size = element_size > 1 ? data.size() / element_size : 0;
+  size_t stored = 0;  // bytes of leading planes to store
+  if (plane_size > 0)
+    for (size_t k = 0; k + 1 < element_size; ++k) {
+      if (!incompressible(std::string_view(shuffled).substr(stored, plane_size))) break;
+      stored += plane_size;
+    }
+  if (stored == 0) return deflate_zlib(shuffled, level);
+  // The zlib header libdeflate writes for `level` (RFC 1950: FLEVEL, then FCHECK).
+  unsigned flevel = level < 2 ? 0 : level < 6 ? 1 : level == 6 ? 2 : 3;
+  unsigned header = (0x78u << 8) | (flevel << 6);
+  header += 31 - header % 31;
+  std::string out;
+  out.reserve(shuffled.size() + shuffled.size() / 1000 + 64);
+  out.push_back(static_cast<char>(header >> 8));
+  out.push_back(static_cast<char>(header & 0xff));
+  append_stored(out, std::string_view(shuffled).substr(0, stored));
+  // The rest as one deflate stream whose last block is the final one; an empty rest still
+  // needs a final block, which deflate of nothing provides.
+  std::string_view rest = std::string_view(shuffled).substr(stored);
+  libdeflate_compressor* c = compressor(level);
+  size_t at = out.size();
+  out.resize(at + libdeflate_deflate_compress_bound(c, rest.size()));
+  size_t n =
+      libdeflate_deflate_compress(c, rest.data(), rest.size(), out.data() + at, out.size() - at);
+  if (!n) throw Error("deflate compression failed");
+  out.resize(at + n);
+  uint32_t adler = libdeflate_adler32(1, shuffled.data(), shuffled.size());
+  for (int shift : {24, 16, 8, 0}) out.push_back(static_cast<char>(adler >> shift));
   return out;
 }
 
@@ -96,6 +219,10 @@ std::string gzip_member(std::string_view data, int level) {
   if (rc != Z_STREAM_END) throw Error("gzip compression failed");
   out.resize(n);
   return out;
+}
+
+std::string shuffle_deflate_zlib(std::string_view data, size_t element_size, int level) {
+  return deflate_zlib(shuffle_bytes(data, element_size), level);
 }
 
 const char* deflate_encoder() {

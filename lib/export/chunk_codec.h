@@ -16,6 +16,13 @@ std::string shuffle_bytes(std::string_view data, size_t element_size);
 /// else zlib. Throws Error on failure.
 std::string deflate_zlib(std::string_view data, int level);
 
+/// HDF5's shuffle then deflate filters in one go: the zlib stream of shuffle_bytes(data).
+/// Leading byte planes that deflate cannot shrink (the low mantissa bytes of float features
+/// are noise) go into stored blocks instead of through the match finder, which spends most of
+/// its time failing on them; the rest is deflated at `level`. Any inflater reads the result.
+/// With libdeflate; a zlib build deflates every plane.
+std::string shuffle_deflate_zlib(std::string_view data, size_t element_size, int level);
+
 /// One gzip member (RFC 1952) holding `data` compressed at `level`; libdeflate when built with
 /// it, else zlib. Throws Error on failure.
 std::string gzip_member(std::string_view data, int level);

@@ -270,7 +270,7 @@ void Hdf5Writer::flush_x(Split& s) {
     auto policy = threads > 1 ? std::launch::async : std::launch::deferred;
     pending_.push_back({&s, s.x_chunks * s.chunk_rows, rows,
                         std::async(policy, [chunk = std::move(chunk), element, level] {
-                          return deflate_zlib(shuffle_bytes(chunk, element), level);
+                          return shuffle_deflate_zlib(chunk, element, level);
                         })});
     ++s.x_chunks;
     s.x_rows += rows;
