@@ -295,7 +295,7 @@ ExportInfo Exporter::run() {
     if (size_t n = remove_stale_temps(fs::path(o_.out).parent_path().string(), same_name, &file))
       note(o_.out, 0,
            "removed " + std::to_string(n) + " temporary files of an earlier, killed run");
-    hdf5_ = std::make_unique<Hdf5Writer>(o_.out, h, o_.force);
+    hdf5_ = open_hdf5_writer(o_.out, h, o_.force);
   }
 
   Lines lines(o_.manifest, spool.get());

@@ -5,7 +5,6 @@
 // Rows are buffered to whole chunks so every write is one full chunk (no chunk is ever read
 // back), and the file is written under a temporary name and renamed by publish().
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -13,7 +12,6 @@
 #include <vector>
 
 #include "export/npy.h"
-#include "export/staged_file.h"
 
 namespace tinyprep {
 
@@ -29,52 +27,42 @@ struct Hdf5Options {
 /// Rows of x per chunk for rows of `row_bytes` bytes.
 size_t hdf5_chunk_rows(size_t row_bytes, const Hdf5Options& options);
 
+/// Writes one HDF5 file. The implementation (HDF5's C API) is in the plugin
+/// libtinyprep_hdf5.so, loaded by open_hdf5_writer(): HDF5 and the libraries it links cost
+/// ~5 ms at the start of every command that does not write HDF5.
 class Hdf5Writer {
  public:
-  /// Creates the file under a temporary name beside `path`; refuses an existing `path` unless
-  /// `force`. Throws Error naming `path`.
-  Hdf5Writer(const std::string& path, Hdf5Options options, bool force);
-  ~Hdf5Writer();
-  Hdf5Writer(const Hdf5Writer&) = delete;
-  Hdf5Writer& operator=(const Hdf5Writer&) = delete;
+  virtual ~Hdf5Writer();
 
   /// Appends one sample to `split` (its group is made at the first sample). Every sample of
   /// a split must have the same dtype and shape. Throws Error naming the file.
-  void append(const std::string& split, DType dtype, const std::vector<size_t>& shape,
-              const void* data, int64_t label, std::string_view id);
+  virtual void append(const std::string& split, DType dtype, const std::vector<size_t>& shape,
+                      const void* data, int64_t label, std::string_view id) = 0;
   /// Appends one sample whose x is an encoded file (PNG, JPEG): x is then a dataset of
   /// variable-length uint8 rows. A split holds encoded rows or arrays, not both.
-  void append_encoded(const std::string& split, std::string_view bytes, int64_t label,
-                      std::string_view id);
+  virtual void append_encoded(const std::string& split, std::string_view bytes, int64_t label,
+                              std::string_view id) = 0;
   /// Sets the root attributes (written by close()).
-  void set_attributes(std::vector<std::string> label_names, std::string feature_config_json,
-                      std::string version, std::string command);
+  virtual void set_attributes(std::vector<std::string> label_names, std::string feature_config_json,
+                              std::string version, std::string command) = 0;
   /// Writes what is buffered and the attributes, and closes the file; throws Error.
-  void close();
+  virtual void close() = 0;
   /// Renames the closed file into place.
-  void publish();
+  virtual void publish() = 0;
 
   /// Samples written per split so far.
-  std::map<std::string, uint64_t> split_counts() const;
-  const std::string& path() const { return staged_->final_path(); }
-
- private:
-  struct Split;
-  Split& split(const std::string& name, DType dtype, const std::vector<size_t>& shape,
-               bool encoded = false);
-  void flush_x(Split& s);
-  void write_oldest_chunk();
-  void flush_labels(Split& s);
-  void close_handles();
-
-  Hdf5Options options_;
-  std::unique_ptr<StagedFile> staged_;
-  int64_t file_ = -1;
-  std::map<std::string, std::unique_ptr<Split>> splits_;
-  struct PendingChunk;
-  std::deque<PendingChunk> pending_;  // x chunks being compressed, in submission order
-  std::vector<std::string> label_names_;
-  std::string feature_config_, version_, command_;
+  virtual std::map<std::string, uint64_t> split_counts() const = 0;
+  virtual const std::string& path() const = 0;
 };
+
+/// Creates the file under a temporary name beside `path`; refuses an existing `path` unless
+/// `force`. Throws Error naming `path`, or saying the HDF5 plugin cannot be loaded.
+std::unique_ptr<Hdf5Writer> open_hdf5_writer(const std::string& path, Hdf5Options options,
+                                             bool force);
+
+/// The plugin's entry point, `tinyprep_hdf5_writer_open`: what open_hdf5_writer returns.
+using Hdf5WriterOpen = Hdf5Writer* (*)(const std::string& path, const Hdf5Options& options,
+                                       bool force);
+inline constexpr const char* kHdf5WriterOpenSymbol = "tinyprep_hdf5_writer_open_v1";
 
 }  // namespace tinyprep

@@ -43,22 +43,22 @@ TEST_CASE("HDF5 files read back with h5py, every value") {
   options.chunk_bytes = 3 * 2 * 4 * 4;  // 4 rows per chunk, so chunks fill and a tail remains
   options.label_chunk_rows = 3;
   {
-    Hdf5Writer w(path, options, false);
+    auto w = open_hdf5_writer(path, options, false);
     for (int i = 0; i < 11; ++i) {
       float x[3][2];
       for (int r = 0; r < 3; ++r)
         for (int c = 0; c < 2; ++c) x[r][c] = i * 100.0f + r * 10 + c + 0.5f;
       std::string split = i % 3 == 0 ? "test" : "train";
-      w.append(split, DType::kFloat32, {3, 2}, x, i % 4, "id-\xc3\xa9-" + std::to_string(i));
+      w->append(split, DType::kFloat32, {3, 2}, x, i % 4, "id-\xc3\xa9-" + std::to_string(i));
     }
-    CHECK(w.split_counts() == std::map<std::string, uint64_t>{{"test", 4}, {"train", 7}});
-    CHECK_THROWS_WITH(w.append("train", DType::kFloat32, {2, 3}, nullptr, 0, "bad"),
+    CHECK(w->split_counts() == std::map<std::string, uint64_t>{{"test", 4}, {"train", 7}});
+    CHECK_THROWS_WITH(w->append("train", DType::kFloat32, {2, 3}, nullptr, 0, "bad"),
                       Catch::Contains("split 'train' holds float32 (3, 2) arrays; cannot append "
                                       "float32 (2, 3)"));
-    w.set_attributes({"yes", "no", "n\xc3\xa4"}, "{\"preset\":\"micro_speech\"}", "0.1.0",
-                     "tinyprep export hdf5 -o out.h5 m.jsonl");
+    w->set_attributes({"yes", "no", "n\xc3\xa4"}, "{\"preset\":\"micro_speech\"}", "0.1.0",
+                      "tinyprep export hdf5 -o out.h5 m.jsonl");
     CHECK_FALSE(fs::exists(path));
-    w.publish();
+    w->publish();
   }
   CHECK(fs::exists(path));
   CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()) == 1);
@@ -100,13 +100,13 @@ TEST_CASE("HDF5 integer arrays stay integers; none means no filters") {
   Hdf5Options options;
   options.gzip = false;
   {
-    Hdf5Writer w(path, options, false);
+    auto w = open_hdf5_writer(path, options, false);
     int8_t a[4] = {-128, -1, 0, 127};
-    w.append("all", DType::kInt8, {4}, a, 0, "a");
-    w.set_attributes({}, "null", "0.1.0", "cmd");
-    w.publish();
+    w->append("all", DType::kInt8, {4}, a, 0, "a");
+    w->set_attributes({}, "null", "0.1.0", "cmd");
+    w->publish();
   }
-  CHECK_THROWS_WITH(Hdf5Writer(path, options, false), Catch::Contains("already exists"));
+  CHECK_THROWS_WITH(open_hdf5_writer(path, options, false), Catch::Contains("already exists"));
   if (!have_h5py()) return;
   auto j = read_back(path);
   CHECK(j["all"]["x_dtype"] == "int8");
@@ -119,12 +119,12 @@ TEST_CASE("an unfinished HDF5 file leaves nothing behind") {
   TempDir dir;
   std::string path = (dir.path / "x.h5").string();
   {
-    Hdf5Writer w(path, Hdf5Options{}, false);
+    auto w = open_hdf5_writer(path, Hdf5Options{}, false);
     float x = 1;
-    w.append("train", DType::kFloat32, {}, &x, 0, "a");
+    w->append("train", DType::kFloat32, {}, &x, 0, "a");
   }
   CHECK(fs::is_empty(dir.path));
-  CHECK_THROWS_WITH(Hdf5Writer((dir.path / "missing/x.h5").string(), Hdf5Options{}, false),
+  CHECK_THROWS_WITH(open_hdf5_writer((dir.path / "missing/x.h5").string(), Hdf5Options{}, false),
                     Catch::Contains("cannot write"));
 }
 
@@ -132,14 +132,14 @@ TEST_CASE("HDF5 encoded rows are variable-length bytes") {
   TempDir dir;
   std::string path = (dir.path / "enc.h5").string();
   {
-    Hdf5Writer w(path, Hdf5Options{}, false);
-    w.append_encoded("train", std::string("\x89PNG\0ab", 7), 1, "a");
-    w.append_encoded("train", "", 0, "b");
+    auto w = open_hdf5_writer(path, Hdf5Options{}, false);
+    w->append_encoded("train", std::string("\x89PNG\0ab", 7), 1, "a");
+    w->append_encoded("train", "", 0, "b");
     float x = 0;
-    CHECK_THROWS_WITH(w.append("train", DType::kFloat32, {}, &x, 0, "c"),
+    CHECK_THROWS_WITH(w->append("train", DType::kFloat32, {}, &x, 0, "c"),
                       Catch::Contains("cannot mix encoded images and arrays"));
-    w.set_attributes({"n", "y"}, "{}", "0.1.0", "cmd");
-    w.publish();
+    w->set_attributes({"n", "y"}, "{}", "0.1.0", "cmd");
+    w->publish();
   }
   if (!have_h5py()) return;
   std::string out = run_command(

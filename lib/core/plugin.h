@@ -1,0 +1,31 @@
+#pragma once
+// Code that pulls in heavy shared libraries is loaded on first use, so that a command that
+// does not need them does not pay for loading them (each costs milliseconds at every start):
+//  - tinyprep's own plugins (libtinyprep_<name>.so, built beside the binary) hold the code that
+//    calls HDF5 or OpenCV; they use the binary's own functions (the binary exports the
+//    tinyprep:: symbols, see cmake/TinyprepModule.cmake), so there is one copy of everything;
+//  - C libraries with a small interface (PortAudio, libserialport, libsndfile) are opened with
+//    dlopen and called through function pointers (library_function).
+#include <string>
+
+namespace tinyprep {
+
+/// Returns `symbol` from tinyprep's plugin `file_name`, loading it on first use. Looks in
+/// $env_var, beside the binary, in ../lib/tinyprep/ from it, then at `build_path`. Throws
+/// Error("<what> cannot be loaded: <why>").
+void* plugin_symbol(const char* file_name, const char* env_var, const char* build_path,
+                    const char* symbol, const char* what);
+
+/// dlopen()s the shared library `soname` once per process; throws Error("<what> cannot be
+/// loaded: <why> (<hint>)") when it is missing.
+void* load_library(const char* soname, const char* what, const char* hint);
+
+/// The function `name` of a library from load_library; throws Error when it lacks it.
+void* library_symbol(void* library, const char* soname, const char* name);
+
+template <class F>
+F library_function(void* library, const char* soname, const char* name) {
+  return reinterpret_cast<F>(library_symbol(library, soname, name));
+}
+
+}  // namespace tinyprep
