@@ -9,12 +9,41 @@
 
 #include "core/error.h"
 #include "core/io.h"
+#include "core/plugin.h"
 
 namespace tinyprep {
 namespace {
 
+// libsndfile and its codecs (FLAC, Vorbis, Opus, MPEG) are opened on first use (core/plugin.h):
+// the PCM16 WAVs of most datasets never need them (wav_pcm.h).
+struct Sndfile {
+  decltype(&::sf_open) open;
+  decltype(&::sf_close) close;
+  decltype(&::sf_strerror) strerror;
+  decltype(&::sf_readf_float) readf_float;
+  decltype(&::sf_readf_short) readf_short;
+  decltype(&::sf_writef_short) writef_short;
+  decltype(&::sf_write_sync) write_sync;
+};
+
+const Sndfile& sf() {
+  static const Sndfile api = [] {
+    Library lib("libsndfile.so.1", "audio decoding", "install libsndfile1");
+    Sndfile a;
+    lib.bind(a.open, "sf_open");
+    lib.bind(a.close, "sf_close");
+    lib.bind(a.strerror, "sf_strerror");
+    lib.bind(a.readf_float, "sf_readf_float");
+    lib.bind(a.readf_short, "sf_readf_short");
+    lib.bind(a.writef_short, "sf_writef_short");
+    lib.bind(a.write_sync, "sf_write_sync");
+    return a;
+  }();
+  return api;
+}
+
 struct SndCloser {
-  void operator()(SNDFILE* f) const { sf_close(f); }
+  void operator()(SNDFILE* f) const { sf().close(f); }
 };
 using SndHandle = std::unique_ptr<SNDFILE, SndCloser>;
 
@@ -84,9 +113,9 @@ SndHandle open_audio(const std::string& path, AudioInfo& info) {
   if (!std::filesystem::exists(path, ec)) throw Error(path, 0, "no such file");
   if (std::filesystem::is_directory(path, ec)) throw Error(path, 0, "is a folder, not audio");
   SF_INFO sfinfo = {};
-  SndHandle f(sf_open(path.c_str(), SFM_READ, &sfinfo));
+  SndHandle f(sf().open(path.c_str(), SFM_READ, &sfinfo));
   if (!f) {
-    std::string why = sf_strerror(nullptr);
+    std::string why = sf().strerror(nullptr);
     if (why.find("ermission") != std::string::npos) throw Error(path, 0, "cannot open: " + why);
     throw Error(path, 0, "not a readable audio file (" + why + ")");
   }
@@ -143,7 +172,7 @@ AudioClip read_audio(const std::string& path) {
   SndHandle f = open_audio(path, clip.info);
   check_wav_length(path, clip.info);
   clip.samples.resize(static_cast<size_t>(clip.info.frames) * clip.info.channels);
-  sf_count_t got = sf_readf_float(f.get(), clip.samples.data(), clip.info.frames);
+  sf_count_t got = sf().readf_float(f.get(), clip.samples.data(), clip.info.frames);
   if (got != clip.info.frames)
     throw Error(path, 0,
                 "truncated audio: read " + std::to_string(got) + " of " +
@@ -160,7 +189,7 @@ std::vector<int16_t> read_audio_int16(const std::string& path, AudioInfo* info_o
   SndHandle f = open_audio(path, info);
   check_wav_length(path, info);
   std::vector<int16_t> samples(static_cast<size_t>(info.frames) * info.channels);
-  sf_count_t got = sf_readf_short(f.get(), samples.data(), info.frames);
+  sf_count_t got = sf().readf_short(f.get(), samples.data(), info.frames);
   if (got != info.frames) throw Error(path, 0, "truncated audio");
   if (info_out) *info_out = info;
   return samples;
@@ -177,15 +206,15 @@ void write_wav16(const std::string& path, const int16_t* samples, int64_t frames
   info.channels = channels;
   info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
   {
-    SndHandle f(sf_open(temp.c_str(), SFM_WRITE, &info));
-    if (!f) throw Error(path, 0, std::string("cannot write: ") + sf_strerror(nullptr));
-    if (sf_writef_short(f.get(), samples, frames) != frames) {
-      std::string why = sf_strerror(f.get());
+    SndHandle f(sf().open(temp.c_str(), SFM_WRITE, &info));
+    if (!f) throw Error(path, 0, std::string("cannot write: ") + sf().strerror(nullptr));
+    if (sf().writef_short(f.get(), samples, frames) != frames) {
+      std::string why = sf().strerror(f.get());
       f.reset();
       std::remove(temp.c_str());
       throw Error(path, 0, "cannot write: " + why);
     }
-    sf_write_sync(f.get());
+    sf().write_sync(f.get());
   }
   if (std::rename(temp.c_str(), path.c_str()) != 0) {
     std::remove(temp.c_str());

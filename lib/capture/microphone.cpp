@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/plugin.h"
 #include "core/signals.h"
 
 #ifndef _WIN32
@@ -17,6 +18,44 @@
 
 namespace tinyprep {
 namespace {
+
+// PortAudio (with ALSA and JACK) is opened on first use (core/plugin.h): only `capture mic`
+// needs it.
+struct PortAudio {
+  decltype(&::Pa_CloseStream) CloseStream;
+  decltype(&::Pa_GetDefaultInputDevice) GetDefaultInputDevice;
+  decltype(&::Pa_GetDeviceCount) GetDeviceCount;
+  decltype(&::Pa_GetDeviceInfo) GetDeviceInfo;
+  decltype(&::Pa_GetErrorText) GetErrorText;
+  decltype(&::Pa_Initialize) Initialize;
+  decltype(&::Pa_IsFormatSupported) IsFormatSupported;
+  decltype(&::Pa_OpenStream) OpenStream;
+  decltype(&::Pa_ReadStream) ReadStream;
+  decltype(&::Pa_StartStream) StartStream;
+  decltype(&::Pa_StopStream) StopStream;
+  decltype(&::Pa_Terminate) Terminate;
+};
+
+const PortAudio& pa() {
+  static const PortAudio api = [] {
+    Library lib("libportaudio.so.2", "microphone capture (PortAudio)", "install libportaudio2");
+    PortAudio a;
+    lib.bind(a.CloseStream, "Pa_CloseStream");
+    lib.bind(a.GetDefaultInputDevice, "Pa_GetDefaultInputDevice");
+    lib.bind(a.GetDeviceCount, "Pa_GetDeviceCount");
+    lib.bind(a.GetDeviceInfo, "Pa_GetDeviceInfo");
+    lib.bind(a.GetErrorText, "Pa_GetErrorText");
+    lib.bind(a.Initialize, "Pa_Initialize");
+    lib.bind(a.IsFormatSupported, "Pa_IsFormatSupported");
+    lib.bind(a.OpenStream, "Pa_OpenStream");
+    lib.bind(a.ReadStream, "Pa_ReadStream");
+    lib.bind(a.StartStream, "Pa_StartStream");
+    lib.bind(a.StopStream, "Pa_StopStream");
+    lib.bind(a.Terminate, "Pa_Terminate");
+    return a;
+  }();
+  return api;
+}
 
 // ALSA and JACK print pages of probing chatter on stderr while PortAudio looks for devices;
 // what matters is said in our own error.
@@ -42,7 +81,7 @@ class QuietStderr {
 };
 
 std::string pa_error(PaError e) {
-  return Pa_GetErrorText(e);
+  return pa().GetErrorText(e);
 }
 
 class PortAudioInput : public AudioInput {
@@ -50,16 +89,16 @@ class PortAudioInput : public AudioInput {
   PortAudioInput(PaStream* stream, int rate, std::string name)
       : stream_(stream), rate_(rate), name_(std::move(name)) {}
   ~PortAudioInput() override {
-    Pa_StopStream(stream_);
-    Pa_CloseStream(stream_);
-    Pa_Terminate();
+    pa().StopStream(stream_);
+    pa().CloseStream(stream_);
+    pa().Terminate();
   }
 
   bool read(int16_t* out, long frames) override {
     while (frames > 0) {
       if (interrupted()) return false;
       long n = std::min<long>(frames, std::max(1, rate_ / 10));  // Ctrl-C is seen within 0.1 s
-      PaError e = Pa_ReadStream(stream_, out, n);
+      PaError e = pa().ReadStream(stream_, out, n);
       if (e != paNoError && e != paInputOverflowed)
         throw Error(name_, 0, "cannot record: " + pa_error(e));
       out += n;
@@ -78,21 +117,21 @@ class PortAudioInput : public AudioInput {
 
 PaDeviceIndex pick_device(const std::string& wanted, int count) {
   if (wanted.empty() || wanted == "default") {
-    PaDeviceIndex d = Pa_GetDefaultInputDevice();
+    PaDeviceIndex d = pa().GetDefaultInputDevice();
     if (d != paNoDevice) return d;
     for (PaDeviceIndex i = 0; i < count; ++i)
-      if (Pa_GetDeviceInfo(i)->maxInputChannels > 0) return i;
+      if (pa().GetDeviceInfo(i)->maxInputChannels > 0) return i;
     return paNoDevice;
   }
   bool number =
       std::all_of(wanted.begin(), wanted.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (number) {
     int i = std::stoi(wanted);
-    if (i < count && Pa_GetDeviceInfo(i)->maxInputChannels > 0) return i;
+    if (i < count && pa().GetDeviceInfo(i)->maxInputChannels > 0) return i;
     return paNoDevice;
   }
   for (PaDeviceIndex i = 0; i < count; ++i) {
-    const PaDeviceInfo* info = Pa_GetDeviceInfo(i);
+    const PaDeviceInfo* info = pa().GetDeviceInfo(i);
     if (info->maxInputChannels > 0 && std::string(info->name).find(wanted) != std::string::npos)
       return i;
   }
@@ -105,30 +144,30 @@ std::unique_ptr<AudioInput> open_microphone(const std::string& device, int sampl
   PaError e;
   {
     QuietStderr quiet;
-    e = Pa_Initialize();
+    e = pa().Initialize();
   }
   if (e != paNoError) throw Error("mic", 0, "cannot start PortAudio: " + pa_error(e));
   struct Terminate {  // undone unless the stream opens
     bool armed = true;
     ~Terminate() {
-      if (armed) Pa_Terminate();
+      if (armed) pa().Terminate();
     }
   } terminate;
-  int count = Pa_GetDeviceCount();
+  int count = pa().GetDeviceCount();
   if (count < 0) throw Error("mic", 0, "cannot list audio devices: " + pa_error(count));
   PaDeviceIndex index = pick_device(device, count);
   if (index == paNoDevice) {
     std::string what =
         device.empty() ? "no audio input device" : "no audio input device '" + device + "'";
     int inputs = 0;
-    for (PaDeviceIndex i = 0; i < count; ++i) inputs += Pa_GetDeviceInfo(i)->maxInputChannels > 0;
+    for (PaDeviceIndex i = 0; i < count; ++i) inputs += pa().GetDeviceInfo(i)->maxInputChannels > 0;
     throw Error("mic", 0,
                 what + " (PortAudio sees " + std::to_string(count) + " devices, " +
                     std::to_string(inputs) +
                     " with inputs): plug in a microphone; on Linux 'arecord -l' lists what "
                     "ALSA sees");
   }
-  const PaDeviceInfo* info = Pa_GetDeviceInfo(index);
+  const PaDeviceInfo* info = pa().GetDeviceInfo(index);
   std::string name = std::string("mic:") + info->name;
   PaStreamParameters in{};
   in.device = index;
@@ -138,14 +177,14 @@ std::unique_ptr<AudioInput> open_microphone(const std::string& device, int sampl
   PaStream* stream = nullptr;
   {
     QuietStderr quiet;
-    e = Pa_IsFormatSupported(&in, nullptr, sample_rate);
+    e = pa().IsFormatSupported(&in, nullptr, sample_rate);
     if (e == paFormatIsSupported)
-      e = Pa_OpenStream(&stream, &in, nullptr, sample_rate, paFramesPerBufferUnspecified, paNoFlag,
-                        nullptr, nullptr);
-    if (e == paNoError) e = Pa_StartStream(stream);
+      e = pa().OpenStream(&stream, &in, nullptr, sample_rate, paFramesPerBufferUnspecified,
+                          paNoFlag, nullptr, nullptr);
+    if (e == paNoError) e = pa().StartStream(stream);
   }
   if (e != paNoError) {
-    if (stream) Pa_CloseStream(stream);
+    if (stream) pa().CloseStream(stream);
     throw Error(name, 0,
                 "cannot record " + std::to_string(sample_rate) + " Hz mono 16-bit: " + pa_error(e));
   }

@@ -6,9 +6,47 @@
 #include <cstdio>
 
 #include "core/error.h"
+#include "core/plugin.h"
 
 namespace tinyprep {
 namespace {
+
+// libserialport (with libudev) is opened on first use (core/plugin.h): only listing ports
+// needs it.
+struct SerialPortLib {
+  decltype(&::sp_free_error_message) free_error_message;
+  decltype(&::sp_free_port_list) free_port_list;
+  decltype(&::sp_get_port_description) get_port_description;
+  decltype(&::sp_get_port_name) get_port_name;
+  decltype(&::sp_get_port_transport) get_port_transport;
+  decltype(&::sp_get_port_usb_manufacturer) get_port_usb_manufacturer;
+  decltype(&::sp_get_port_usb_product) get_port_usb_product;
+  decltype(&::sp_get_port_usb_serial) get_port_usb_serial;
+  decltype(&::sp_get_port_usb_vid_pid) get_port_usb_vid_pid;
+  decltype(&::sp_last_error_message) last_error_message;
+  decltype(&::sp_list_ports) list_ports;
+};
+
+const SerialPortLib& sp() {
+  static const SerialPortLib api = [] {
+    Library lib("libserialport.so.0", "serial port listing (libserialport)",
+                "install libserialport0");
+    SerialPortLib a;
+    lib.bind(a.free_error_message, "sp_free_error_message");
+    lib.bind(a.free_port_list, "sp_free_port_list");
+    lib.bind(a.get_port_description, "sp_get_port_description");
+    lib.bind(a.get_port_name, "sp_get_port_name");
+    lib.bind(a.get_port_transport, "sp_get_port_transport");
+    lib.bind(a.get_port_usb_manufacturer, "sp_get_port_usb_manufacturer");
+    lib.bind(a.get_port_usb_product, "sp_get_port_usb_product");
+    lib.bind(a.get_port_usb_serial, "sp_get_port_usb_serial");
+    lib.bind(a.get_port_usb_vid_pid, "sp_get_port_usb_vid_pid");
+    lib.bind(a.last_error_message, "sp_last_error_message");
+    lib.bind(a.list_ports, "sp_list_ports");
+    return a;
+  }();
+  return api;
+}
 
 std::string text_or_empty(const char* s) {
   return s ? s : "";
@@ -38,19 +76,19 @@ bool is_nano33_ble(int vid, int pid) {
 
 std::vector<PortInfo> list_serial_ports() {
   sp_port** list = nullptr;
-  sp_return rc = sp_list_ports(&list);
+  sp_return rc = sp().list_ports(&list);
   if (rc != SP_OK) {
-    char* msg = sp_last_error_message();
+    char* msg = sp().last_error_message();
     std::string what = "cannot list serial ports: " + text_or_empty(msg);
-    sp_free_error_message(msg);
+    sp().free_error_message(msg);
     throw Error(what);
   }
   std::vector<PortInfo> out;
   for (sp_port** p = list; p && *p; ++p) {
     PortInfo info;
-    info.name = text_or_empty(sp_get_port_name(*p));
-    info.description = text_or_empty(sp_get_port_description(*p));
-    switch (sp_get_port_transport(*p)) {
+    info.name = text_or_empty(sp().get_port_name(*p));
+    info.description = text_or_empty(sp().get_port_description(*p));
+    switch (sp().get_port_transport(*p)) {
       case SP_TRANSPORT_USB:
         info.transport = "usb";
         break;
@@ -62,14 +100,14 @@ std::vector<PortInfo> list_serial_ports() {
     }
     if (info.transport == "usb") {
       int vid = -1, pid = -1;
-      if (sp_get_port_usb_vid_pid(*p, &vid, &pid) == SP_OK) info.vid = vid, info.pid = pid;
-      info.serial = text_or_empty(sp_get_port_usb_serial(*p));
-      info.manufacturer = text_or_empty(sp_get_port_usb_manufacturer(*p));
-      info.product = text_or_empty(sp_get_port_usb_product(*p));
+      if (sp().get_port_usb_vid_pid(*p, &vid, &pid) == SP_OK) info.vid = vid, info.pid = pid;
+      info.serial = text_or_empty(sp().get_port_usb_serial(*p));
+      info.manufacturer = text_or_empty(sp().get_port_usb_manufacturer(*p));
+      info.product = text_or_empty(sp().get_port_usb_product(*p));
     }
     out.push_back(std::move(info));
   }
-  sp_free_port_list(list);
+  sp().free_port_list(list);
   std::sort(out.begin(), out.end(),
             [](const PortInfo& a, const PortInfo& b) { return a.name < b.name; });
   return out;

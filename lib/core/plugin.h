@@ -5,7 +5,7 @@
 //    calls HDF5 or OpenCV; they use the binary's own functions (the binary exports the
 //    tinyprep:: symbols, see cmake/TinyprepModule.cmake), so there is one copy of everything;
 //  - C libraries with a small interface (PortAudio, libserialport, libsndfile) are opened with
-//    dlopen and called through function pointers (library_function).
+//    dlopen and called through function pointers (Library).
 #include <string>
 
 namespace tinyprep {
@@ -23,9 +23,21 @@ void* load_library(const char* soname, const char* what, const char* hint);
 /// The function `name` of a library from load_library; throws Error when it lacks it.
 void* library_symbol(void* library, const char* soname, const char* name);
 
-template <class F>
-F library_function(void* library, const char* soname, const char* name) {
-  return reinterpret_cast<F>(library_symbol(library, soname, name));
-}
+/// A library opened with load_library whose functions are bound to pointers by name:
+///   Library lib("libsndfile.so.1", "audio decoding", "install libsndfile1");
+///   lib.bind(api.open, "sf_open");
+class Library {
+ public:
+  Library(const char* soname, const char* what, const char* hint)
+      : soname_(soname), handle_(load_library(soname, what, hint)) {}
+  template <class F>
+  void bind(F& function, const char* name) const {
+    function = reinterpret_cast<F>(library_symbol(handle_, soname_, name));
+  }
+
+ private:
+  const char* soname_;
+  void* handle_;
+};
 
 }  // namespace tinyprep
