@@ -9,7 +9,6 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <opencv2/core.hpp>
 #include <optional>
 
 #include "audio/audio_file.h"
@@ -17,7 +16,6 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/io.h"
-#include "image/opencv_plugin.h"
 
 namespace tinyprep {
 namespace fs = std::filesystem;
@@ -118,7 +116,7 @@ std::string SampleSink::write(const Payload& sample) {
       csv["rate"] = t->rate;
     return place(".csv", &text, nullptr, facts("csv", std::move(csv)));
   }
-  if (const auto* f = std::get_if<FrameSample>(&sample)) return write_image(rgb565_to_bgr(*f));
+  if (const auto* f = std::get_if<FrameSample>(&sample)) return write_image(rgb565_to_rgb(*f));
   const auto& a = std::get<AudioSample>(sample);
   fs::path folder = dataset_.dir() / "data" / fs::path(options_.label);
   fs::create_directories(folder);
@@ -149,13 +147,11 @@ std::string SampleSink::write(const Payload& sample) {
   return id;
 }
 
-std::string SampleSink::write_image(const cv::Mat& image) {
-  std::vector<uchar> png;
-  std::string why;
-  if (!opencv_plugin().encode(".png", image, {}, png, why))
-    throw Error("cannot encode a frame as PNG: " + why);
-  std::string bytes(png.begin(), png.end());
-  Json image_facts{{"width", image.cols}, {"height", image.rows}, {"channels", image.channels()}};
+std::string SampleSink::write_image(const Image& image) {
+  std::string bytes = encode_image(image, ".png", "a frame");
+  Json image_facts{{"width", image.info.width},
+                   {"height", image.info.height},
+                   {"channels", image.info.channels}};
   return place(".png", &bytes, nullptr, facts("image", std::move(image_facts)));
 }
 
@@ -267,17 +263,16 @@ void SampleSink::summary(const std::string& details) {
   note(details.empty() ? what : what + " (" + details + ")");
 }
 
-cv::Mat rgb565_to_bgr(const FrameSample& frame) {
-  cv::Mat out(frame.height, frame.width, CV_8UC3);
-  for (int y = 0; y < frame.height; ++y) {
-    auto* row = out.ptr<uchar>(y);
-    for (int x = 0; x < frame.width; ++x) {
-      uint16_t v = frame.rgb565[size_t(y) * frame.width + x];
-      unsigned r = v >> 11, g = (v >> 5) & 0x3f, b = v & 0x1f;
-      row[3 * x + 0] = static_cast<uchar>(b << 3 | b >> 2);
-      row[3 * x + 1] = static_cast<uchar>(g << 2 | g >> 4);
-      row[3 * x + 2] = static_cast<uchar>(r << 3 | r >> 2);
-    }
+Image rgb565_to_rgb(const FrameSample& frame) {
+  Image out{ImageInfo{frame.width, frame.height, 3, 8}, {}};
+  out.pixels.resize(size_t(frame.width) * frame.height * 3);
+  auto* px = reinterpret_cast<unsigned char*>(out.pixels.data());
+  for (size_t i = 0; i < size_t(frame.width) * frame.height; ++i) {
+    uint16_t v = frame.rgb565[i];
+    unsigned r = v >> 11, g = (v >> 5) & 0x3f, b = v & 0x1f;
+    px[3 * i + 0] = static_cast<unsigned char>(r << 3 | r >> 2);
+    px[3 * i + 1] = static_cast<unsigned char>(g << 2 | g >> 4);
+    px[3 * i + 2] = static_cast<unsigned char>(b << 3 | b >> 2);
   }
   return out;
 }

@@ -5,11 +5,8 @@
 #include <string>
 
 #include "capture/stream_parser.h"
+#include "image/image_file.h"
 #include "manifest/dataset.h"
-
-namespace cv {
-class Mat;
-}
 
 namespace tinyprep {
 
@@ -34,8 +31,8 @@ class SampleSink {
 
   /// Writes one finished sample and its manifest line; returns its id. Throws Error on I/O.
   std::string write(const Payload& sample);
-  /// Writes a camera image (8-bit, 1 or 3 channels in OpenCV's BGR order) as PNG.
-  std::string write_image(const cv::Mat& image);
+  /// Writes a camera image (8-bit, gray or RGB) as PNG.
+  std::string write_image(const Image& image);
 
   long kept() const { return kept_; }
   /// True once --count samples are kept.
@@ -62,9 +59,9 @@ class SampleSink {
   bool progress_shown_ = false;
 };
 
-/// RGB565 pixels as an 8-bit BGR image, each channel widened by repeating its top bits
+/// RGB565 pixels as an 8-bit RGB image, each channel widened by repeating its top bits
 /// (0x1f -> 0xff, 0x00 -> 0x00).
-cv::Mat rgb565_to_bgr(const FrameSample& frame);
+Image rgb565_to_rgb(const FrameSample& frame);
 
 /// Now in UTC as ISO-8601 with milliseconds: "2026-03-01T12:34:56.789Z".
 std::string utc_timestamp();

@@ -1,6 +1,6 @@
 #pragma once
 // Still images (PNG, JPEG, BMP incl. palettised, PGM/PPM, TIFF, WebP), decoded by OpenCV's
-// imgcodecs through the plugin of opencv_plugin.h.
+// imgcodecs in the plugin libtinyprep_opencv.so (image_codec.h), loaded on first use.
 #include <string>
 
 namespace tinyprep {

@@ -1,0 +1,21 @@
+#pragma once
+// The entry points of libtinyprep_opencv.so, the plugin that decodes and encodes still images
+// with OpenCV's imgcodecs (loaded on first use, see core/plugin.h). They throw Error naming
+// `name` on failure; pixels are RGB(A), as in image_file.h.
+#include <string>
+#include <string_view>
+
+#include "image/image_file.h"
+
+namespace tinyprep {
+
+using ImageProbe = ImageInfo (*)(std::string_view bytes, const std::string& name);
+using ImageDecode = Image (*)(std::string_view bytes, const std::string& name);
+using ImageEncode = std::string (*)(const Image& image, const std::string& ext,
+                                    const std::string& name);
+
+inline constexpr const char* kImageProbeSymbol = "tinyprep_image_probe_v1";
+inline constexpr const char* kImageDecodeSymbol = "tinyprep_image_decode_v1";
+inline constexpr const char* kImageEncodeSymbol = "tinyprep_image_encode_v1";
+
+}  // namespace tinyprep
