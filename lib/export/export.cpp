@@ -28,7 +28,10 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr long kBatch = 1024;  // manifest lines in memory at once
-constexpr long kGroup = 32;    // samples handed to a thread at once
+// Manifests up to this many lines are parsed once: the first pass keeps the samples (a few
+// KB each) for the second instead of reading and parsing the file again.
+constexpr size_t kKeepLines = 16384;
+constexpr long kGroup = 32;  // samples handed to a thread at once
 
 std::string shape_text(const std::vector<size_t>& shape) {
   std::string s = "(";
@@ -75,6 +78,7 @@ class Lines {
   }
   ManifestReader& reader() { return reader_; }
   std::string source() const { return source_.empty() ? reader_.name() : source_; }
+  const fs::path& base() const { return base_; }
 
  private:
   ManifestReader reader_;
@@ -253,6 +257,7 @@ ExportInfo Exporter::run() {
   info_.command = o_.command;
 
   std::vector<std::string> dataset_labels;
+  std::vector<Sample> kept;  // every sample of a small manifest, from the first pass
   {
     Lines lines(o_.manifest, spool.get());
     if (lines.reader().dataset_dir()) {
@@ -265,7 +270,8 @@ ExportInfo Exporter::run() {
       if (j.contains("license") && j["license"].is_string()) info_.license = j["license"];
       if (j.contains("version") && j["version"].is_string()) info_.version = j["version"];
     }
-    scan_ = scan_manifest(lines.reader(), spool ? "<stdin>" : "");
+    scan_ = scan_manifest(lines.reader(), spool ? "<stdin>" : "", &kept, kKeepLines);
+    for (Sample& s : kept) s.base = lines.base();
     info_.label_names = resolve_labels(o_.labels, dataset_labels, scan_, lines.source());
     if (scan_.without_split && scan_.without_split < scan_.lines)
       warn(lines.source(), scan_.first_without_split,
@@ -304,9 +310,16 @@ ExportInfo Exporter::run() {
   std::vector<Sample> batch(kBatch);
   std::vector<Loaded> loaded(kBatch);
   bool more = true;
+  size_t next_kept = 0;
+  auto next = [&](Sample& s) {
+    if (kept.empty()) return lines.next(s);
+    if (next_kept == kept.size()) return false;
+    s = std::move(kept[next_kept++]);
+    return true;
+  };
   while (more) {
     long n = 0;
-    while (n < kBatch && (more = lines.next(batch[n]))) ++n;
+    while (n < kBatch && (more = next(batch[n]))) ++n;
     if (!n) break;
     // Samples go to the pool in groups: one hand-over per group, not per sample, since a
     // sample's work (read a small file, encode) is only tens of microseconds.

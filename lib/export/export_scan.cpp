@@ -8,9 +8,11 @@
 
 namespace tinyprep {
 
-ManifestScan scan_manifest(ManifestReader& reader, const std::string& source) {
+ManifestScan scan_manifest(ManifestReader& reader, const std::string& source,
+                           std::vector<Sample>* keep, size_t keep_limit) {
   ManifestScan scan;
   Sample s;
+  if (keep) keep->clear();
   while (reader.next(s)) {
     if (!source.empty()) s.source = source;
     if ((scan.lines & 4095) == 0) check_interrupted();
@@ -55,7 +57,15 @@ ManifestScan scan_manifest(ManifestReader& reader, const std::string& source) {
       same("config", scan.feature_config, "config");
     }
     ++scan.lines;
+    if (keep && keep->size() < keep_limit) {
+      keep->push_back(std::move(s));
+      s = Sample();
+    } else if (keep && !keep->empty()) {
+      keep->clear();
+      keep->shrink_to_fit();
+    }
   }
+  if (keep && keep->size() != scan.lines) keep->clear();
   return scan;
 }
 

@@ -210,7 +210,7 @@ void write_npy(const std::string& path, DType dtype, const std::vector<size_t>& 
   write_file_atomic(path, encode_npy(dtype, shape, data), force);
 }
 
-NpyArray decode_npy(const std::string& path, const std::string& bytes) {
+NpyArray decode_npy(const std::string& path, std::string bytes) {
   if (bytes.size() < kMagicLen + 4 || bytes.compare(0, kMagicLen, kMagic, kMagicLen) != 0)
     throw Error(path, 0, "not a .npy file (bad magic)");
   auto byte = [&](size_t i) { return static_cast<size_t>(static_cast<unsigned char>(bytes[i])); };
@@ -266,13 +266,11 @@ NpyArray decode_npy(const std::string& path, const std::string& bytes) {
   if (have > expected)
     throw Error(path, 0,
                 std::to_string(have - expected) + " bytes after the end of the array data");
-  array.data = bytes.substr(data_start);
+  // The file's buffer becomes the array's: one move of the data, no second allocation.
+  bytes.erase(0, data_start);
+  array.data = std::move(bytes);
   return array;
 }
-
-namespace {
-// The whole file, in one read() for a regular file (features files are small and many).
-}  // namespace
 
 NpyArray read_npy(const std::string& path) {
   return decode_npy(path, read_file(path));

@@ -39,7 +39,7 @@ void write_npy(const std::string& path, DType dtype, const std::vector<size_t>& 
 
 /// Parses .npy bytes; `path` names them in errors. Throws Error(path, 0, ...) on a bad magic or
 /// header, truncated or extra data, a dtype tinyprep does not store, or Fortran order.
-NpyArray decode_npy(const std::string& path, const std::string& bytes);
+NpyArray decode_npy(const std::string& path, std::string bytes);
 
 /// Reads a .npy file; throws Error(path, 0, ...) as decode_npy does, or when it cannot be read.
 NpyArray read_npy(const std::string& path);

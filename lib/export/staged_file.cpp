@@ -31,7 +31,7 @@ StagedFile::StagedFile(std::string final_path, bool open)
     throw Error(final_path_, 0, std::string("cannot write: ") + std::strerror(err));
   }
   constexpr size_t kBufferSize = 1 << 20;
-  buffer_ = std::make_unique<char[]>(kBufferSize);
+  buffer_ = std::make_unique_for_overwrite<char[]>(kBufferSize);  // no 1 MiB memset
   std::setvbuf(file_, buffer_.get(), _IOFBF, kBufferSize);
 }
 
