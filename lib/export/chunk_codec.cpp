@@ -12,6 +12,7 @@
 #include <iterator>
 
 #include "core/error.h"
+#include "export/deflate_literals.h"
 
 #ifdef TINYPREP_HAVE_LIBDEFLATE
 #include <libdeflate.h>
@@ -112,104 +113,23 @@ std::string gzip_member(std::string_view data, int level) {
 
 namespace {
 
-// Whether deflate would shrink `plane` by less than 3%, from three cheap measures: the byte
-// entropy (what a Huffman code gains) and the share of bytes that extend a run of one value to
-// 4 or more (such as features clamped at a floor: what matches of a run gain), both over every
-// fourth 4 KiB block, and the share of other 8-byte strings that repeat one seen within
-// deflate's 32 KiB window (sampled every 8 bytes of the whole plane). A plane kept raw costs at
-// most that 3% of its size; one sent through the match finder costs ~25 ms per MB of noise.
-// Deflate of a 256 KiB plane: ~3 ms; this estimate: ~0.1 ms.
-bool incompressible(std::string_view plane) {
-  constexpr size_t kMinPlane = 64 * 1024, kBlock = 4096, kEvery = 4;
-  if (plane.size() < kMinPlane) return false;
-  const auto* p = reinterpret_cast<const unsigned char*>(plane.data());
-  const size_t n = plane.size();
-  uint32_t counts[4][256] = {};  // four tables: consecutive bytes do not wait on each other
-  size_t in_runs = 0, seen = 0;
-  for (size_t b = 0; b + kBlock <= n; b += kBlock * kEvery) {
-    const unsigned char* q = p + b;
-    for (size_t i = 0; i < kBlock; i += 4) {
-      counts[0][q[i]]++, counts[1][q[i + 1]]++, counts[2][q[i + 2]]++, counts[3][q[i + 3]]++;
-    }
-    unsigned runs = 0;
-    for (size_t i = 3; i < kBlock; ++i)
-      runs += (q[i] == q[i - 1]) & (q[i] == q[i - 2]) & (q[i] == q[i - 3]);
-    in_runs += runs;
-    seen += kBlock;
-  }
-  double bits = 0;
-  for (int v = 0; v < 256; ++v)
-    if (uint32_t c = counts[0][v] + counts[1][v] + counts[2][v] + counts[3][v])
-      bits -= c * std::log2(static_cast<double>(c) / seen);
-  double gain = 1.0 - bits / (8.0 * seen) + static_cast<double>(in_runs) / seen;
-  if (gain >= 0.03) return false;
-  constexpr size_t kStep = 8, kWindow = 32 * 1024, kTable = 1 << 12;
-  uint32_t last[kTable];
-  std::fill(std::begin(last), std::end(last), UINT32_MAX);
-  size_t repeats = 0, probes = 0;
-  for (size_t i = 0; i + 8 <= n; i += kStep, ++probes) {
-    uint64_t v;
-    std::memcpy(&v, p + i, 8);
-    if (v == (v & 0xff) * 0x0101010101010101ull) continue;  // a run, counted above
-    uint32_t h = static_cast<uint32_t>((v * 0x9E3779B97F4A7C15ull) >> 52);
-    uint32_t prev = last[h];
-    if (prev != UINT32_MAX && i - prev <= kWindow && std::memcmp(p + prev, p + i, 8) == 0)
-      ++repeats;
-    last[h] = static_cast<uint32_t>(i);
-  }
-  gain += static_cast<double>(repeats) / std::max<size_t>(probes, 1);
-  return gain < 0.03;
+// The raw deflate stream (RFC 1951, no zlib wrapper) of `data` at `level`, its last block
+// final, appended to `out`.
+void append_raw_deflate(std::string& out, std::string_view data, int level) {
+  libdeflate_compressor* c = compressor(level);
+  size_t at = out.size();
+  out.resize(at + libdeflate_deflate_compress_bound(c, data.size()));
+  size_t n =
+      libdeflate_deflate_compress(c, data.data(), data.size(), out.data() + at, out.size() - at);
+  if (!n) throw Error("deflate compression failed");
+  out.resize(at + n);
 }
 
-// Appends `data` as stored deflate blocks (RFC 1951 3.2.4), none of them final; the stream
-// is byte-aligned before and after.
-void append_stored(std::string& out, std::string_view data) {
-  while (!data.empty()) {
-    size_t n = std::min<size_t>(data.size(), 65535);
-    unsigned char head[5] = {0x00, static_cast<unsigned char>(n),
-                             static_cast<unsigned char>(n >> 8), static_cast<unsigned char>(~n),
-                             static_cast<unsigned char>(~n >> 8)};
-    out.append(reinterpret_cast<const char*>(head), sizeof head);
-    out.append(data.substr(0, n));
-    data.remove_prefix(n);
-  }
+uint32_t adler32_of(std::string_view data) {
+  return libdeflate_adler32(1, data.data(), data.size());
 }
 
 }  // namespace
-
-std::string shuffle_deflate_zlib(std::string_view data, size_t element_size, int level) {
-  std::string shuffled = shuffle_bytes(data, element_size);
-  size_t plane_size = element_size > 1 ? data.size() / element_size : 0;
-  size_t stored = 0;  // bytes of leading planes to store
-  if (plane_size > 0)
-    for (size_t k = 0; k + 1 < element_size; ++k) {
-      if (!incompressible(std::string_view(shuffled).substr(stored, plane_size))) break;
-      stored += plane_size;
-    }
-  if (stored == 0) return deflate_zlib(shuffled, level);
-  // The zlib header libdeflate writes for `level` (RFC 1950: FLEVEL, then FCHECK).
-  unsigned flevel = level < 2 ? 0 : level < 6 ? 1 : level == 6 ? 2 : 3;
-  unsigned header = (0x78u << 8) | (flevel << 6);
-  header += 31 - header % 31;
-  std::string out;
-  out.reserve(shuffled.size() + shuffled.size() / 1000 + 64);
-  out.push_back(static_cast<char>(header >> 8));
-  out.push_back(static_cast<char>(header & 0xff));
-  append_stored(out, std::string_view(shuffled).substr(0, stored));
-  // The rest as one deflate stream whose last block is the final one; an empty rest still
-  // needs a final block, which deflate of nothing provides.
-  std::string_view rest = std::string_view(shuffled).substr(stored);
-  libdeflate_compressor* c = compressor(level);
-  size_t at = out.size();
-  out.resize(at + libdeflate_deflate_compress_bound(c, rest.size()));
-  size_t n =
-      libdeflate_deflate_compress(c, rest.data(), rest.size(), out.data() + at, out.size() - at);
-  if (!n) throw Error("deflate compression failed");
-  out.resize(at + n);
-  uint32_t adler = libdeflate_adler32(1, shuffled.data(), shuffled.size());
-  for (int shift : {24, 16, 8, 0}) out.push_back(static_cast<char>(adler >> shift));
-  return out;
-}
 
 const char* deflate_encoder() {
   return "libdeflate";
@@ -244,13 +164,134 @@ std::string gzip_member(std::string_view data, int level) {
   return out;
 }
 
-std::string shuffle_deflate_zlib(std::string_view data, size_t element_size, int level) {
-  return deflate_zlib(shuffle_bytes(data, element_size), level);
+namespace {
+
+void append_raw_deflate(std::string& out, std::string_view data, int level) {
+  z_stream z{};
+  // windowBits -15: raw deflate, no zlib header or trailer.
+  if (deflateInit2(&z, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw Error("cannot start deflate compression");
+  size_t at = out.size();
+  out.resize(at + deflateBound(&z, static_cast<uLong>(data.size())) + 16);
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data() + at);
+  z.avail_out = static_cast<uInt>(out.size() - at);
+  int rc = deflate(&z, Z_FINISH);
+  size_t n = out.size() - at - z.avail_out;
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) throw Error("deflate compression failed");
+  out.resize(at + n);
 }
+
+uint32_t adler32_of(std::string_view data) {
+  return static_cast<uint32_t>(adler32(adler32(0, nullptr, 0),
+                                       reinterpret_cast<const Bytef*>(data.data()),
+                                       static_cast<uInt>(data.size())));
+}
+
+}  // namespace
 
 const char* deflate_encoder() {
   return "zlib";
 }
 #endif
+
+namespace {
+
+// How deflate would do on one byte plane, from cheap measures over it: its byte entropy
+// (what a Huffman code gains) and the share of bytes that extend a run of one value to 4 or
+// more (what matches of runs gain), both over every fourth 4 KiB block, and the share of
+// other 8-byte strings that repeat one within deflate's 32 KiB window (sampled every 8
+// bytes). ~0.1 ms for a 256 KiB plane, against ~3 ms for deflating it.
+PlaneCoding judge_plane(std::string_view plane) {
+  constexpr size_t kMinPlane = 64 * 1024, kBlock = 4096, kEvery = 4;
+  if (plane.size() < kMinPlane) return PlaneCoding::kMatches;
+  const auto* p = reinterpret_cast<const unsigned char*>(plane.data());
+  const size_t n = plane.size();
+  uint32_t counts[4][256] = {};  // four tables: consecutive bytes do not wait on each other
+  size_t in_runs = 0, seen = 0;
+  for (size_t b = 0; b + kBlock <= n; b += kBlock * kEvery) {
+    const unsigned char* q = p + b;
+    for (size_t i = 0; i < kBlock; i += 4)
+      counts[0][q[i]]++, counts[1][q[i + 1]]++, counts[2][q[i + 2]]++, counts[3][q[i + 3]]++;
+    unsigned runs = 0;
+    for (size_t i = 3; i < kBlock; ++i)
+      runs += (q[i] == q[i - 1]) & (q[i] == q[i - 2]) & (q[i] == q[i - 3]);
+    in_runs += runs;
+    seen += kBlock;
+  }
+  const double run_share = static_cast<double>(in_runs) / seen;
+  if (run_share >= 0.03) return PlaneCoding::kMatches;
+  double bits = 0;
+  for (int v = 0; v < 256; ++v)
+    if (uint32_t c = counts[0][v] + counts[1][v] + counts[2][v] + counts[3][v])
+      bits -= c * std::log2(static_cast<double>(c) / seen);
+  const double entropy_gain = 1.0 - bits / (8.0 * seen);
+  constexpr size_t kStep = 8, kWindow = 32 * 1024, kTable = 1 << 12;
+  uint32_t last[kTable];
+  std::fill(std::begin(last), std::end(last), UINT32_MAX);
+  size_t repeats = 0, probes = 0;
+  for (size_t i = 0; i + 8 <= n; i += kStep, ++probes) {
+    uint64_t v;
+    std::memcpy(&v, p + i, 8);
+    if (v == (v & 0xff) * 0x0101010101010101ull) continue;  // a run, counted above
+    uint32_t h = static_cast<uint32_t>((v * 0x9E3779B97F4A7C15ull) >> 52);
+    uint32_t prev = last[h];
+    if (prev != UINT32_MAX && i - prev <= kWindow && std::memcmp(p + prev, p + i, 8) == 0)
+      ++repeats;
+    last[h] = static_cast<uint32_t>(i);
+  }
+  const double repeat_share = static_cast<double>(repeats) / std::max<size_t>(probes, 1);
+  // Under 3% to gain in all: not worth coding. Under 3% to gain from matches: not worth
+  // searching for them.
+  if (entropy_gain + run_share + repeat_share < 0.03) return PlaneCoding::kStored;
+  if (run_share + repeat_share < 0.03) return PlaneCoding::kLiterals;
+  return PlaneCoding::kMatches;
+}
+
+}  // namespace
+
+PlaneCoding plane_coding(std::string_view plane) {
+  return judge_plane(plane);
+}
+
+std::string shuffle_deflate_zlib(std::string_view data, size_t element_size, int level) {
+  std::string shuffled = shuffle_bytes(data, element_size);
+  const size_t plane_size = element_size > 1 ? data.size() / element_size : 0;
+  std::string out;
+  out.reserve(shuffled.size() + shuffled.size() / 1000 + 64);
+  // The zlib header (RFC 1950) as zlib and libdeflate write it for `level`: FLEVEL, FCHECK.
+  unsigned flevel = level < 2 ? 0 : level < 6 ? 1 : level == 6 ? 2 : 3;
+  unsigned header = (0x78u << 8) | (flevel << 6);
+  header += 31 - header % 31;
+  out.push_back(static_cast<char>(header >> 8));
+  out.push_back(static_cast<char>(header & 0xff));
+  // Leading planes without matches to find are stored or Huffman-coded here; the first plane
+  // with matches and everything after it go to the match finder, whose last block is final.
+  DeflateBits bits(out);
+  size_t done = 0;
+  for (size_t k = 0; plane_size && k < element_size; ++k) {
+    std::string_view plane = std::string_view(shuffled).substr(done, plane_size);
+    PlaneCoding how = judge_plane(plane);
+    if (how == PlaneCoding::kMatches) break;
+    if (how == PlaneCoding::kStored)
+      deflate_stored(bits, plane);
+    else
+      deflate_literals(bits, plane);
+    done += plane_size;
+  }
+  if (done == 0) return deflate_zlib(shuffled, level);
+  std::string_view rest = std::string_view(shuffled).substr(done);
+  if (rest.empty()) {
+    deflate_finish(bits);
+  } else {
+    deflate_sync(bits);
+    append_raw_deflate(out, rest, level);
+  }
+  uint32_t adler = adler32_of(shuffled);
+  for (int shift : {24, 16, 8, 0}) out.push_back(static_cast<char>(adler >> shift));
+  return out;
+}
 
 }  // namespace tinyprep

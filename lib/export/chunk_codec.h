@@ -17,11 +17,17 @@ std::string shuffle_bytes(std::string_view data, size_t element_size);
 std::string deflate_zlib(std::string_view data, int level);
 
 /// HDF5's shuffle then deflate filters in one go: the zlib stream of shuffle_bytes(data).
-/// Leading byte planes that deflate cannot shrink (the low mantissa bytes of float features
-/// are noise) go into stored blocks instead of through the match finder, which spends most of
-/// its time failing on them; the rest is deflated at `level`. Any inflater reads the result.
-/// With libdeflate; a zlib build deflates every plane.
+/// Byte planes in which deflate would find no matches (the mantissa bytes of float features
+/// are close to noise) are not sent through the match finder, which spends most of its time
+/// failing on them: a leading plane that deflate cannot shrink goes into stored blocks, one
+/// whose gain is in its byte frequencies gets a Huffman code per 4 KiB block (which gains
+/// more there than the match finder's longer blocks do); the first plane with runs or repeats
+/// and all after it are deflated at `level`. Any inflater reads the result.
 std::string shuffle_deflate_zlib(std::string_view data, size_t element_size, int level);
+
+/// How shuffle_deflate_zlib codes one byte plane (exposed for the tests).
+enum class PlaneCoding { kStored, kLiterals, kMatches };
+PlaneCoding plane_coding(std::string_view plane);
 
 /// One gzip member (RFC 1952) holding `data` compressed at `level`; libdeflate when built with
 /// it, else zlib. Throws Error on failure.

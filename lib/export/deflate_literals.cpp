@@ -1,0 +1,246 @@
+#include "export/deflate_literals.h"
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+namespace tinyprep {
+namespace {
+
+constexpr int kLiteralCodes = 257;  // bytes 0-255 and end-of-block (256)
+constexpr int kEndOfBlock = 256;
+constexpr int kMaxLength = 15;     // longest literal/length code (RFC 1951 3.2.7)
+constexpr int kMaxLengthCode = 7;  // longest code of the code-length alphabet
+// The order in which the code-length alphabet's lengths are sent (RFC 1951 3.2.7).
+constexpr int kLengthOrder[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+
+// Canonical codes for `lengths` (RFC 1951 3.2.2), bit-reversed for least-significant-bit-first
+// output.
+void canonical_codes(const uint8_t* lengths, int count, uint32_t* codes) {
+  int per_length[kMaxLength + 1] = {};
+  for (int s = 0; s < count; ++s) per_length[lengths[s]]++;
+  per_length[0] = 0;
+  uint32_t next[kMaxLength + 2] = {};
+  uint32_t code = 0;
+  for (int bits = 1; bits <= kMaxLength; ++bits) {
+    code = (code + per_length[bits - 1]) << 1;
+    next[bits] = code;
+  }
+  for (int s = 0; s < count; ++s) {
+    int len = lengths[s];
+    if (!len) continue;
+    uint32_t c = next[len]++, reversed = 0;
+    for (int b = 0; b < len; ++b) reversed |= ((c >> b) & 1u) << (len - 1 - b);
+    codes[s] = reversed;
+  }
+}
+
+// One symbol of the code-length alphabet with its extra bits.
+struct LengthSymbol {
+  uint8_t symbol, extra_bits;
+  uint8_t extra;
+};
+
+// Run-length codes the lengths (16: repeat the previous 3-6 times, 17: 3-10 zeros,
+// 18: 11-138 zeros).
+std::vector<LengthSymbol> run_length(const uint8_t* lengths, int count) {
+  std::vector<LengthSymbol> out;
+  for (int i = 0; i < count;) {
+    const uint8_t v = lengths[i];
+    int run = 1;
+    while (i + run < count && lengths[i + run] == v) ++run;
+    i += run;
+    if (v == 0) {
+      while (run >= 11) {
+        int r = std::min(run, 138);
+        out.push_back({18, 7, static_cast<uint8_t>(r - 11)});
+        run -= r;
+      }
+      if (run >= 3) {
+        out.push_back({17, 3, static_cast<uint8_t>(run - 3)});
+        run = 0;
+      }
+      for (; run > 0; --run) out.push_back({0, 0, 0});
+    } else {
+      out.push_back({v, 0, 0});
+      --run;
+      while (run >= 3) {
+        int r = std::min(run, 6);
+        out.push_back({16, 2, static_cast<uint8_t>(r - 3)});
+        run -= r;
+      }
+      for (; run > 0; --run) out.push_back({v, 0, 0});
+    }
+  }
+  return out;
+}
+
+// A block's dynamic Huffman code: what it costs and what to send.
+struct BlockCode {
+  uint8_t lengths[kLiteralCodes + 1] = {};  // literal/length codes, then the one distance code
+  uint32_t codes[kLiteralCodes] = {};
+  std::vector<LengthSymbol> header;
+  uint8_t header_lengths[19] = {};
+  uint32_t header_codes[19] = {};
+  int header_count = 4;  // HCLEN + 4
+  uint64_t bits = 0;     // the whole block, header included
+};
+
+void make_code(const uint32_t* freq, BlockCode& b) {
+  huffman_lengths(freq, kLiteralCodes, kMaxLength, b.lengths);
+  b.lengths[kLiteralCodes] = 0;  // one distance code, unused: "all literals" (RFC 1951 3.2.7)
+  canonical_codes(b.lengths, kLiteralCodes, b.codes);
+  b.header = run_length(b.lengths, kLiteralCodes + 1);
+  uint32_t header_freq[19] = {};
+  for (const auto& h : b.header) header_freq[h.symbol]++;
+  huffman_lengths(header_freq, 19, kMaxLengthCode, b.header_lengths);
+  canonical_codes(b.header_lengths, 19, b.header_codes);
+  b.header_count = 19;
+  while (b.header_count > 4 && !b.header_lengths[kLengthOrder[b.header_count - 1]])
+    --b.header_count;
+  uint64_t bits = 3 + 5 + 5 + 4 + 3 * b.header_count;
+  for (const auto& h : b.header) bits += b.header_lengths[h.symbol] + h.extra_bits;
+  for (int s = 0; s < kLiteralCodes; ++s) bits += uint64_t{freq[s]} * b.lengths[s];
+  b.bits = bits;
+}
+
+void put_huffman_block(DeflateBits& out, const BlockCode& b, std::string_view data) {
+  out.put(0, 1);  // not final
+  out.put(2, 2);  // dynamic Huffman codes
+  out.put(kLiteralCodes - 257, 5);
+  out.put(0, 5);  // one distance code
+  out.put(static_cast<uint32_t>(b.header_count - 4), 4);
+  for (int i = 0; i < b.header_count; ++i) out.put(b.header_lengths[kLengthOrder[i]], 3);
+  for (const auto& h : b.header) {
+    out.put(b.header_codes[h.symbol], b.header_lengths[h.symbol]);
+    if (h.extra_bits) out.put(h.extra, h.extra_bits);
+  }
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+  const size_t n = data.size();
+  size_t i = 0;
+  // Two codes of at most 15 bits per put().
+  for (; i + 2 <= n; i += 2)
+    out.put(b.codes[p[i]] | (b.codes[p[i + 1]] << b.lengths[p[i]]),
+            b.lengths[p[i]] + b.lengths[p[i + 1]]);
+  for (; i < n; ++i) out.put(b.codes[p[i]], b.lengths[p[i]]);
+  out.put(b.codes[kEndOfBlock], b.lengths[kEndOfBlock]);
+}
+
+void put_stored_block(DeflateBits& out, std::string_view data, bool final) {
+  out.put(final ? 1 : 0, 1);
+  out.put(0, 2);  // stored
+  out.align();
+  const size_t n = data.size();
+  const char head[4] = {static_cast<char>(n), static_cast<char>(n >> 8), static_cast<char>(~n),
+                        static_cast<char>(~n >> 8)};
+  out.bytes().append(head, 4);
+  out.bytes().append(data);
+}
+
+}  // namespace
+
+void DeflateBits::align() {
+  int bytes = (used_ + 7) / 8;
+  for (int i = 0; i < bytes; ++i) out_.push_back(static_cast<char>(acc_ >> (8 * i)));
+  acc_ = 0;
+  used_ = 0;
+}
+
+void huffman_lengths(const uint32_t* freq, int count, int max_length, uint8_t* lengths) {
+  std::fill(lengths, lengths + count, uint8_t{0});
+  std::vector<std::pair<uint32_t, int>> used;  // (frequency, symbol), rarest first
+  for (int s = 0; s < count; ++s)
+    if (freq[s]) used.push_back({freq[s], s});
+  if (used.empty()) return;
+  if (used.size() == 1) {
+    lengths[used[0].second] = 1;
+    lengths[used[0].second == 0 ? 1 : 0] = 1;
+    return;
+  }
+  std::sort(used.begin(), used.end());
+  const int n = static_cast<int>(used.size());
+  // Huffman's tree with two queues: the sorted leaves, and the inner nodes, which are made in
+  // order of weight. Node i < n is leaf i; the root is 2n - 2.
+  std::vector<uint64_t> weight(2 * n - 1);
+  std::vector<int> parent(2 * n - 1, -1);
+  for (int i = 0; i < n; ++i) weight[i] = used[i].first;
+  int leaf = 0, inner = n;
+  auto take = [&](int made) {
+    if (leaf < n && (inner >= made || weight[leaf] <= weight[inner])) return leaf++;
+    return inner++;
+  };
+  for (int made = n; made < 2 * n - 1; ++made) {
+    int a = take(made), b = take(made);
+    weight[made] = weight[a] + weight[b];
+    parent[a] = parent[b] = made;
+  }
+  std::vector<int> depth(2 * n - 1, 0);
+  for (int i = 2 * n - 3; i >= 0; --i) depth[i] = depth[parent[i]] + 1;
+  // Codes per length; codes longer than the limit are shortened to it, then longer codes are
+  // traded for shorter ones until the code is complete again (Kraft sum exactly 1).
+  std::array<int, 64> per_length{};
+  for (int i = 0; i < n; ++i) per_length[std::min(depth[i], 63)]++;
+  for (int len = max_length + 1; len < 64; ++len) {
+    per_length[max_length] += per_length[len];
+    per_length[len] = 0;
+  }
+  uint64_t kraft = 0;
+  for (int len = 1; len <= max_length; ++len)
+    kraft += static_cast<uint64_t>(per_length[len]) << (max_length - len);
+  const uint64_t full = uint64_t{1} << max_length;
+  while (kraft > full) {
+    per_length[max_length]--;
+    for (int len = max_length - 1; len > 0; --len) {
+      if (per_length[len]) {
+        per_length[len]--;
+        per_length[len + 1] += 2;
+        break;
+      }
+    }
+    --kraft;
+  }
+  // The most frequent symbols get the shortest codes.
+  int next = n - 1;
+  for (int len = 1; len <= max_length; ++len)
+    for (int k = 0; k < per_length[len]; ++k)
+      lengths[used[next--].second] = static_cast<uint8_t>(len);
+}
+
+void deflate_stored(DeflateBits& out, std::string_view data) {
+  while (!data.empty()) {
+    size_t n = std::min<size_t>(data.size(), 65535);
+    put_stored_block(out, data.substr(0, n), false);
+    data.remove_prefix(n);
+  }
+}
+
+void deflate_literals(DeflateBits& out, std::string_view data, size_t block) {
+  block = std::clamp<size_t>(block, 1, 65535);
+  BlockCode code;
+  while (!data.empty()) {
+    std::string_view part = data.substr(0, std::min(block, data.size()));
+    data.remove_prefix(part.size());
+    uint32_t freq[kLiteralCodes] = {};
+    for (unsigned char c : part) freq[c]++;
+    freq[kEndOfBlock] = 1;
+    make_code(freq, code);
+    const uint64_t stored_bits = 3 + 7 + 32 + 8 * uint64_t{part.size()};
+    if (code.bits < stored_bits)
+      put_huffman_block(out, code, part);
+    else
+      put_stored_block(out, part, false);
+  }
+}
+
+void deflate_sync(DeflateBits& out) {
+  if (out.aligned())
+    out.align();  // whole bytes: just write them out
+  else
+    put_stored_block(out, {}, false);
+}
+
+void deflate_finish(DeflateBits& out) {
+  put_stored_block(out, {}, true);
+}
+
+}  // namespace tinyprep

@@ -1,0 +1,62 @@
+#pragma once
+// Deflate blocks (RFC 1951) written without a match finder, for data where matches are rare:
+// the byte planes of shuffled float features. Each block of a few KB gets a Huffman code made
+// for its own byte counts (or is stored when that is smaller), which is what deflate gains on
+// such data anyway, at a tenth of the cost of searching for matches that are not there.
+// The blocks are never final: a stream built from them ends with another encoder's final
+// block or with deflate_finish().
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace tinyprep {
+
+/// Deflate's bit order (least significant bit first) appended to a string.
+class DeflateBits {
+ public:
+  explicit DeflateBits(std::string& out) : out_(out) {}
+  ~DeflateBits() = default;
+  /// Appends the low `count` (<= 32) bits of `bits`.
+  void put(uint32_t bits, int count) {
+    acc_ |= static_cast<uint64_t>(bits) << used_;
+    used_ += count;
+    if (used_ >= 32) {
+      char b[4] = {static_cast<char>(acc_), static_cast<char>(acc_ >> 8),
+                   static_cast<char>(acc_ >> 16), static_cast<char>(acc_ >> 24)};
+      out_.append(b, 4);
+      acc_ >>= 32;
+      used_ -= 32;
+    }
+  }
+  /// Pads with zero bits to a byte boundary and writes out what is pending.
+  void align();
+  bool aligned() const { return used_ % 8 == 0; }
+  std::string& bytes() { return out_; }
+
+ private:
+  std::string& out_;
+  uint64_t acc_ = 0;
+  int used_ = 0;
+};
+
+/// Writes `data` as stored blocks (none final).
+void deflate_stored(DeflateBits& out, std::string_view data);
+
+/// Writes `data` as blocks of `block` bytes, each Huffman-coded with its own code or stored,
+/// whichever is smaller (none final).
+void deflate_literals(DeflateBits& out, std::string_view data, size_t block = 4096);
+
+/// Ends the current position at a byte boundary with an empty stored block (what a zlib
+/// "sync flush" writes), so another encoder's blocks can follow; nothing if already aligned.
+void deflate_sync(DeflateBits& out);
+
+/// Ends the stream: an empty final stored block, then byte alignment.
+void deflate_finish(DeflateBits& out);
+
+/// Lengths (<= max_length) of a Huffman code for `count` symbols with these frequencies;
+/// unused symbols get 0. The code is always complete: with one used symbol, a second gets
+/// length 1 too (zlib refuses incomplete codes). Exposed for the tests.
+void huffman_lengths(const uint32_t* freq, int count, int max_length, uint8_t* lengths);
+
+}  // namespace tinyprep
