@@ -269,16 +269,22 @@ std::string shuffle_deflate_zlib(std::string_view data, size_t element_size, int
   out.push_back(static_cast<char>(header & 0xff));
   // Leading planes without matches to find are stored or Huffman-coded here; the first plane
   // with matches and everything after it go to the match finder, whose last block is final.
+  // The zeros that pad the last chunk of a dataset end each plane: they are judged apart.
   DeflateBits bits(out);
   size_t done = 0;
   for (size_t k = 0; plane_size && k < element_size; ++k) {
     std::string_view plane = std::string_view(shuffled).substr(done, plane_size);
-    PlaneCoding how = judge_plane(plane);
+    size_t zeros = 0;
+    while (zeros < plane.size() && plane[plane.size() - 1 - zeros] == 0) ++zeros;
+    if (zeros < 4096) zeros = 0;
+    std::string_view body = plane.substr(0, plane.size() - zeros);
+    PlaneCoding how = judge_plane(body);
     if (how == PlaneCoding::kMatches) break;
     if (how == PlaneCoding::kStored)
-      deflate_stored(bits, plane);
+      deflate_stored(bits, body);
     else
-      deflate_literals(bits, plane);
+      deflate_literals(bits, body);
+    deflate_zeros(bits, zeros);
     done += plane_size;
   }
   if (done == 0) return deflate_zlib(shuffled, level);

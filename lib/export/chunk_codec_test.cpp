@@ -111,6 +111,30 @@ TEST_CASE("shuffle_deflate_zlib stores noise, Huffman-codes skewed bytes, deflat
   CHECK(plane_coding(repeated) == PlaneCoding::kMatches);
 }
 
+TEST_CASE("a partly filled chunk: the zero padding of each plane is coded apart") {
+  std::string data = feature_like(150000, 0);
+  data.resize(262144 * 4, '\0');  // padded to a whole chunk, as HDF5 chunks are
+  std::string z = shuffle_deflate_zlib(data, 4, 4);
+  CHECK(inflate(z, data.size()) == shuffle_bytes(data, 4));
+  CHECK(z.substr(2, 5) == std::string("\x00\xff\xff\x00\x00", 5));  // noise stored
+  CHECK(z.size() < 2 * 150000 + 150000 * 3 / 8 + 150000 / 10 + 4096);
+  for (size_t zeros : {0, 1, 257, 258, 259, 516, 100000}) {
+    std::string s = "\x78\x01";
+    DeflateBits bits(s);
+    deflate_literals(bits, "abc");
+    deflate_zeros(bits, zeros);
+    deflate_finish(bits);
+    std::string expect = "abc" + std::string(zeros, '\0');
+    uint32_t adler = static_cast<uint32_t>(adler32(adler32(0, nullptr, 0),
+                                                   reinterpret_cast<const Bytef*>(expect.data()),
+                                                   static_cast<uInt>(expect.size())));
+    for (int shift : {24, 16, 8, 0}) s.push_back(static_cast<char>(adler >> shift));
+    INFO(zeros << " zeros");
+    CHECK(inflate(s, expect.size()) == expect);
+    CHECK(s.size() < 40 + zeros / 150);
+  }
+}
+
 TEST_CASE("deflate_literals writes blocks that zlib inflates") {
   for (size_t size : {0, 1, 100, 4095, 4096, 4097, 70000, 200000}) {
     for (int kind = 0; kind < 4; ++kind) {

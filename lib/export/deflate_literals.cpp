@@ -232,6 +232,46 @@ void deflate_literals(DeflateBits& out, std::string_view data, size_t block) {
   }
 }
 
+void deflate_zeros(DeflateBits& out, size_t count) {
+  if (!count) return;
+  // Fixed codes (RFC 1951 3.2.6): literal 0 is 00110000 (8 bits); lengths are symbols 257-279
+  // (7 bits: symbol - 256) and 280-287 (8 bits: 11000000 + symbol - 280) with extra bits;
+  // distance 1 is 00000 (5 bits); end-of-block is 0000000. Codes go out bit-reversed.
+  auto reversed = [](uint32_t code, int bits) {
+    uint32_t r = 0;
+    for (int b = 0; b < bits; ++b) r |= ((code >> b) & 1u) << (bits - 1 - b);
+    return r;
+  };
+  // Symbols 257-285: shortest length of each, and its extra bits (RFC 1951 3.2.5).
+  static constexpr uint16_t kBase[29] = {3,  4,  5,  6,   7,   8,   9,   10,  11, 13,
+                                         15, 17, 19, 23,  27,  31,  35,  43,  51, 59,
+                                         67, 83, 99, 115, 131, 163, 195, 227, 258};
+  static constexpr uint8_t kExtra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
+                                         2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+  auto put_match = [&](size_t length) {  // 3 <= length <= 258, at distance 1
+    int i = 28;
+    while (kBase[i] > length) --i;
+    int symbol = 257 + i;
+    if (symbol < 280)
+      out.put(reversed(static_cast<uint32_t>(symbol - 256), 7), 7);
+    else
+      out.put(reversed(static_cast<uint32_t>(0xC0 + symbol - 280), 8), 8);
+    if (kExtra[i]) out.put(static_cast<uint32_t>(length - kBase[i]), kExtra[i]);
+    out.put(0, 5);
+  };
+  const uint32_t zero = reversed(0x30, 8);
+  out.put(0, 1);  // not final
+  out.put(1, 2);  // fixed codes
+  out.put(zero, 8);
+  --count;
+  for (; count >= 258; count -= 258) put_match(258);
+  if (count >= 3)
+    put_match(count);
+  else
+    for (; count > 0; --count) out.put(zero, 8);
+  out.put(0, 7);
+}
+
 void deflate_sync(DeflateBits& out) {
   if (out.aligned())
     out.align();  // whole bytes: just write them out

@@ -47,6 +47,10 @@ void deflate_stored(DeflateBits& out, std::string_view data);
 /// whichever is smaller (none final).
 void deflate_literals(DeflateBits& out, std::string_view data, size_t block = 4096);
 
+/// Writes `count` zero bytes as one block of deflate's fixed codes: a literal 0, then matches
+/// at distance 1 (not final). ~13 bits per 258 bytes.
+void deflate_zeros(DeflateBits& out, size_t count);
+
 /// Ends the current position at a byte boundary with an empty stored block (what a zlib
 /// "sync flush" writes), so another encoder's blocks can follow; nothing if already aligned.
 void deflate_sync(DeflateBits& out);
