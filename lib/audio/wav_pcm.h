@@ -15,4 +15,8 @@ namespace tinyprep {
 /// chunks, unknown data length): the caller then uses read_audio().
 bool decode_wav_pcm16(std::string_view bytes, AudioClip& clip);
 
+/// The header of such a file: `info` as probe_audio() gives it, and `samples` viewing the
+/// interleaved little-endian samples. False as decode_wav_pcm16 is.
+bool parse_wav_pcm16(std::string_view bytes, AudioInfo& info, std::string_view& samples);
+
 }  // namespace tinyprep

@@ -24,6 +24,15 @@ void same_as_libsndfile(const std::string& path) {
   CHECK(fast.info.frames == ref.info.frames);
   CHECK(fast.info.format == ref.info.format);
   CHECK(fast.samples == ref.samples);  // bit for bit
+  AudioInfo probed = probe_audio(path), parsed;
+  std::string_view samples;
+  REQUIRE(parse_wav_pcm16(bytes, parsed, samples));
+  CHECK(parsed.sample_rate == probed.sample_rate);
+  CHECK(parsed.channels == probed.channels);
+  CHECK(parsed.frames == probed.frames);
+  CHECK(parsed.format == probed.format);
+  CHECK(parsed.is_float == probed.is_float);
+  CHECK(samples.size() == static_cast<size_t>(probed.frames * probed.channels * 2));
 }
 
 }  // namespace

@@ -32,17 +32,19 @@ const char* media_field(MediaKind kind) {
   }
 }
 
+Json audio_facts(const AudioInfo& a) {
+  double duration = std::round(a.duration() * 1e6) / 1e6;
+  return Json{{"sample_rate", a.sample_rate},
+              {"channels", a.channels},
+              {"frames", a.frames},
+              {"duration", duration},
+              {"format", a.format}};
+}
+
 Json probe_media(const std::string& path, MediaKind kind) {
   switch (kind) {
-    case MediaKind::kAudio: {
-      AudioInfo a = probe_audio(path);
-      double duration = std::round(a.duration() * 1e6) / 1e6;
-      return Json{{"sample_rate", a.sample_rate},
-                  {"channels", a.channels},
-                  {"frames", a.frames},
-                  {"duration", duration},
-                  {"format", a.format}};
-    }
+    case MediaKind::kAudio:
+      return audio_facts(probe_audio(path));
     case MediaKind::kImage: {
       ImageInfo i = probe_image(path);
       return Json{{"width", i.width}, {"height", i.height}, {"channels", i.channels}};

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <string>
 
+#include "audio/audio_file.h"
 #include "manifest/manifest.h"
 
 namespace tinyprep {
@@ -19,5 +20,8 @@ const char* media_field(MediaKind kind);
 /// format}, image {width, height, channels}, csv {rows, columns, header}. Throws Error naming
 /// the file when it is missing, unreadable or not what its extension says.
 Json probe_media(const std::string& path, MediaKind kind);
+
+/// The manifest's `audio` field for a clip: sample_rate, channels, frames, duration, format.
+Json audio_facts(const AudioInfo& info);
 
 }  // namespace tinyprep
