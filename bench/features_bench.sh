@@ -17,6 +17,11 @@ R=${R:-3}
 CORE=${CORE:-0}
 PY=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3)
 PIN=(taskset -c "$CORE")
+# The whole benchmark runs pinned to one core (children inherit it), so each timed command is a
+# plain fork and exec from this shell, the same for tinyprep and for the script.
+if [ -z "${TINYPREP_BENCH_PINNED:-}" ]; then
+  TINYPREP_BENCH_PINNED=1 exec "${PIN[@]}" "$0" "$@"
+fi
 
 if [ -z "${TINYPREP:-}" ]; then
   echo "building tinyprep (Release) in build-bench/ ..." >&2
@@ -33,16 +38,26 @@ echo "making $N clips in $WORK ..." >&2
 "${PY[@]}" "$ROOT/bench/features_numpy.py" make-clips "$SHARED/fsdd" clips "$N"
 cat clips/*/*.wav >/dev/null  # both sides start from a warm page cache
 
-# timed NAME CMD...: runs CMD pinned to one core; records wall (s), user+sys CPU (s) in times.
+# cpu_seconds FILE: user+sys seconds of finished children in a `times` snapshot (its second
+# line is "XmY.YYYs XmY.YYYs"). `times` itself must run in this shell, not in a $(...) subshell.
+cpu_seconds() {
+  tail -1 "$1" |
+    awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); s += a[1] * 60 + a[2] } print s }'
+}
+
+# timed NAME CMD...: runs CMD (on the pinned core); records wall (s), user+sys CPU (s) in times.
 : >times
 timed() {
   local name=$1
   shift
-  local start=$EPOCHREALTIME
-  /usr/bin/time -f "%U %S" -o cpu "${PIN[@]}" "$@"
-  local end=$EPOCHREALTIME
-  read -r user sys <cpu
-  echo "$name $(echo "$end - $start" | bc -l) $(echo "$user + $sys" | bc -l)" >>times
+  local start end
+  times >cpu_before
+  start=$EPOCHREALTIME
+  "$@"
+  end=$EPOCHREALTIME
+  times >cpu_after
+  echo "$name $(echo "$end - $start" | bc -l)" \
+    "$(echo "$(cpu_seconds cpu_after) - $(cpu_seconds cpu_before)" | bc -l)" >>times
 }
 
 TP=("$TINYPREP")
@@ -118,7 +133,7 @@ print(f"tinyprep vs numpy HDF5: {len(ids_a)} vs {len(ids_b)} samples, "
 PY
 
 if [ "${PROFILE:-1}" != 0 ] && command -v perf >/dev/null; then
-  perf record -q -g -o perf.data "${PIN[@]}" "${TP[@]}" features "${LOGMEL[@]}" -j1 \
+  perf record -q -g -o perf.data "${TP[@]}" features "${LOGMEL[@]}" -j1 \
     -o tp/feats-profile tp/all.jsonl -O tp/feats-profile.jsonl 2>/dev/null
   echo
   echo "profile of the features step (perf, self time by library, then by symbol):"
