@@ -77,7 +77,7 @@ __attribute__((target_clones("avx2", "default"))) void gather_lanes(const float*
   int i = win_start;
   for (; i + kL <= win_end; i += kL) {
     V r[kL];
-    for (int l = 0; l < kL; ++l) std::memcpy(&r[l], p + l * h + i, sizeof(V));
+    for (int l = 0; l < kL; ++l) r[l] = *reinterpret_cast<const V*>(p + l * h + i);  // vmovups
     const Idx lo = {0, 8, 1, 9, 4, 12, 5, 13}, hi = {2, 10, 3, 11, 6, 14, 7, 15};
     V t[kL];
     for (int l = 0; l < kL; l += 2) {
