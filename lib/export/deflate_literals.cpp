@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <vector>
 
 namespace tinyprep {
 namespace {
@@ -43,8 +42,12 @@ struct LengthSymbol {
 
 // Run-length codes the lengths (16: repeat the previous 3-6 times, 17: 3-10 zeros,
 // 18: 11-138 zeros).
-std::vector<LengthSymbol> run_length(const uint8_t* lengths, int count) {
-  std::vector<LengthSymbol> out;
+// At most one symbol per length.
+using LengthSymbols = std::array<LengthSymbol, kLiteralCodes + 1>;
+
+int run_length(const uint8_t* lengths, int count, LengthSymbols& symbols) {
+  int used = 0;
+  auto push = [&](LengthSymbol s) { symbols[used++] = s; };
   for (int i = 0; i < count;) {
     const uint8_t v = lengths[i];
     int run = 1;
@@ -53,33 +56,34 @@ std::vector<LengthSymbol> run_length(const uint8_t* lengths, int count) {
     if (v == 0) {
       while (run >= 11) {
         int r = std::min(run, 138);
-        out.push_back({18, 7, static_cast<uint8_t>(r - 11)});
+        push({18, 7, static_cast<uint8_t>(r - 11)});
         run -= r;
       }
       if (run >= 3) {
-        out.push_back({17, 3, static_cast<uint8_t>(run - 3)});
+        push({17, 3, static_cast<uint8_t>(run - 3)});
         run = 0;
       }
-      for (; run > 0; --run) out.push_back({0, 0, 0});
+      for (; run > 0; --run) push({0, 0, 0});
     } else {
-      out.push_back({v, 0, 0});
+      push({v, 0, 0});
       --run;
       while (run >= 3) {
         int r = std::min(run, 6);
-        out.push_back({16, 2, static_cast<uint8_t>(r - 3)});
+        push({16, 2, static_cast<uint8_t>(r - 3)});
         run -= r;
       }
-      for (; run > 0; --run) out.push_back({v, 0, 0});
+      for (; run > 0; --run) push({v, 0, 0});
     }
   }
-  return out;
+  return used;
 }
 
 // A block's dynamic Huffman code: what it costs and what to send.
 struct BlockCode {
   uint8_t lengths[kLiteralCodes + 1] = {};  // literal/length codes, then the one distance code
   uint32_t codes[kLiteralCodes] = {};
-  std::vector<LengthSymbol> header;
+  LengthSymbols header;
+  int header_symbols = 0;
   uint8_t header_lengths[19] = {};
   uint32_t header_codes[19] = {};
   int header_count = 4;  // HCLEN + 4
@@ -90,16 +94,17 @@ void make_code(const uint32_t* freq, BlockCode& b) {
   huffman_lengths(freq, kLiteralCodes, kMaxLength, b.lengths);
   b.lengths[kLiteralCodes] = 0;  // one distance code, unused: "all literals" (RFC 1951 3.2.7)
   canonical_codes(b.lengths, kLiteralCodes, b.codes);
-  b.header = run_length(b.lengths, kLiteralCodes + 1);
+  b.header_symbols = run_length(b.lengths, kLiteralCodes + 1, b.header);
   uint32_t header_freq[19] = {};
-  for (const auto& h : b.header) header_freq[h.symbol]++;
+  for (int i = 0; i < b.header_symbols; ++i) header_freq[b.header[i].symbol]++;
   huffman_lengths(header_freq, 19, kMaxLengthCode, b.header_lengths);
   canonical_codes(b.header_lengths, 19, b.header_codes);
   b.header_count = 19;
   while (b.header_count > 4 && !b.header_lengths[kLengthOrder[b.header_count - 1]])
     --b.header_count;
   uint64_t bits = 3 + 5 + 5 + 4 + 3 * b.header_count;
-  for (const auto& h : b.header) bits += b.header_lengths[h.symbol] + h.extra_bits;
+  for (int i = 0; i < b.header_symbols; ++i)
+    bits += b.header_lengths[b.header[i].symbol] + b.header[i].extra_bits;
   for (int s = 0; s < kLiteralCodes; ++s) bits += uint64_t{freq[s]} * b.lengths[s];
   b.bits = bits;
 }
@@ -111,7 +116,8 @@ void put_huffman_block(DeflateBits& out, const BlockCode& b, std::string_view da
   out.put(0, 5);  // one distance code
   out.put(static_cast<uint32_t>(b.header_count - 4), 4);
   for (int i = 0; i < b.header_count; ++i) out.put(b.header_lengths[kLengthOrder[i]], 3);
-  for (const auto& h : b.header) {
+  for (int i = 0; i < b.header_symbols; ++i) {
+    const LengthSymbol& h = b.header[i];
     out.put(b.header_codes[h.symbol], b.header_lengths[h.symbol]);
     if (h.extra_bits) out.put(h.extra, h.extra_bits);
   }
@@ -148,22 +154,26 @@ void DeflateBits::align() {
 
 void huffman_lengths(const uint32_t* freq, int count, int max_length, uint8_t* lengths) {
   std::fill(lengths, lengths + count, uint8_t{0});
-  std::vector<std::pair<uint32_t, int>> used;  // (frequency, symbol), rarest first
-  for (int s = 0; s < count; ++s)
-    if (freq[s]) used.push_back({freq[s], s});
-  if (used.empty()) return;
-  if (used.size() == 1) {
-    lengths[used[0].second] = 1;
-    lengths[used[0].second == 0 ? 1 : 0] = 1;
+  // Called twice per 4 KiB block: fixed-size arrays, no allocation. (frequency << 16 | symbol)
+  // sorts by frequency, then symbol.
+  constexpr int kMax = kLiteralCodes + 31;
+  uint64_t used[kMax];
+  int n = 0;
+  for (int s = 0; s < count && n < kMax; ++s)
+    if (freq[s]) used[n++] = uint64_t{freq[s]} << 16 | static_cast<uint64_t>(s);
+  if (n == 0) return;
+  if (n == 1) {
+    int s = static_cast<int>(used[0] & 0xffff);
+    lengths[s] = 1;
+    lengths[s == 0 ? 1 : 0] = 1;
     return;
   }
-  std::sort(used.begin(), used.end());
-  const int n = static_cast<int>(used.size());
+  std::sort(used, used + n);
   // Huffman's tree with two queues: the sorted leaves, and the inner nodes, which are made in
   // order of weight. Node i < n is leaf i; the root is 2n - 2.
-  std::vector<uint64_t> weight(2 * n - 1);
-  std::vector<int> parent(2 * n - 1, -1);
-  for (int i = 0; i < n; ++i) weight[i] = used[i].first;
+  uint64_t weight[2 * kMax];
+  int parent[2 * kMax];
+  for (int i = 0; i < n; ++i) weight[i] = used[i] >> 16;
   int leaf = 0, inner = n;
   auto take = [&](int made) {
     if (leaf < n && (inner >= made || weight[leaf] <= weight[inner])) return leaf++;
@@ -174,7 +184,8 @@ void huffman_lengths(const uint32_t* freq, int count, int max_length, uint8_t* l
     weight[made] = weight[a] + weight[b];
     parent[a] = parent[b] = made;
   }
-  std::vector<int> depth(2 * n - 1, 0);
+  int depth[2 * kMax];
+  depth[2 * n - 2] = 0;
   for (int i = 2 * n - 3; i >= 0; --i) depth[i] = depth[parent[i]] + 1;
   // Codes per length; codes longer than the limit are shortened to it, then longer codes are
   // traded for shorter ones until the code is complete again (Kraft sum exactly 1).
@@ -203,7 +214,7 @@ void huffman_lengths(const uint32_t* freq, int count, int max_length, uint8_t* l
   int next = n - 1;
   for (int len = 1; len <= max_length; ++len)
     for (int k = 0; k < per_length[len]; ++k)
-      lengths[used[next--].second] = static_cast<uint8_t>(len);
+      lengths[used[next--] & 0xffff] = static_cast<uint8_t>(len);
 }
 
 void deflate_stored(DeflateBits& out, std::string_view data) {
