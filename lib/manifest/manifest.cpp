@@ -1,5 +1,7 @@
 #include "manifest/manifest.h"
 
+#include "manifest/fast_json.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -82,8 +84,8 @@ bool ManifestReader::next(Sample& sample) {
     if (start == std::string::npos) continue;
     Json parsed;
     try {
-      parsed = Json::parse(text_);
-    } catch (const Json::parse_error& e) {
+      if (!parse_json_fast(text_, parsed)) parsed = Json::parse(text_);
+    } catch (const Json::exception& e) {  // parse_error; out_of_range for a number like 1e400
       std::string what = e.what();
       // nlohmann's message starts "[json.exception.parse_error.101] parse error at ...".
       size_t at = what.find("] ");
