@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -34,6 +35,20 @@ void write_all(int fd, const std::string& bytes, const std::string& path) {
   }
 }
 
+// The index line of one file, as nlohmann::json (keys in order) would dump it; file names are
+// made safe by file_name(), so only an unusual one needs nlohmann's escaping.
+std::string index_line(const std::string& file, const std::string& sha256, const std::string& hash,
+                       const std::vector<size_t>& shape, size_t bytes) {
+  std::string quoted_file;
+  bool plain = true;
+  for (unsigned char c : file) plain = plain && c >= 0x20 && c != '"' && c != '\\';
+  quoted_file = plain ? "\"" + file + "\"" : nlohmann::json(file).dump();
+  std::string line = "{\"bytes\":" + std::to_string(bytes) + ",\"config\":\"" + hash +
+                     "\",\"file\":" + quoted_file + ",\"sha256\":\"" + sha256 + "\",\"shape\":[";
+  for (size_t i = 0; i < shape.size(); ++i) line += (i ? "," : "") + std::to_string(shape[i]);
+  return line + "]}\n";
+}
+
 }  // namespace
 
 std::string FeatureStore::file_name(const std::string& id) {
@@ -64,6 +79,8 @@ FeatureStore::FeatureStore(const std::string& dir, const FeatureConfig& config, 
   if (lock_.fd < 0) throw Error(lock, 0, "cannot open: " + errno_text());
   if (::flock(lock_.fd, LOCK_EX | LOCK_NB) != 0)
     throw Error(dir, 0, "another 'tinyprep features' is writing into this folder");
+  dir_fd_.fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd_.fd < 0) throw Error(dir, 0, "cannot open: " + errno_text());
 
   remove_stale_temporaries();
   const std::string config_path = (fs::path(dir) / "config.json").string();
@@ -93,7 +110,7 @@ FeatureStore::FeatureStore(const std::string& dir, const FeatureConfig& config, 
 }
 
 FeatureStore::~FeatureStore() {
-  for (const std::string& temp : pending_) ::unlink(temp.c_str());
+  for (const std::string& temp : pending_) ::unlinkat(dir_fd_.fd, temp.c_str(), 0);
 }
 
 FeatureStore::LockFile::~LockFile() {
@@ -140,14 +157,7 @@ void FeatureStore::load_index() {
   // outnumber the live ones.
   if (total > 1000 && static_cast<size_t>(total) > 2 * index_.size()) {
     std::string out;
-    for (const auto& [file, e] : index_)
-      out += nlohmann::json{{"file", file},
-                            {"sha256", e.sha256},
-                            {"config", hash_},
-                            {"shape", e.shape},
-                            {"bytes", e.bytes}}
-                 .dump() +
-             "\n";
+    for (const auto& [file, e] : index_) out += index_line(file, e.sha256, hash_, e.shape, e.bytes);
     write_file_atomic(path, out, true);
   }
 }
@@ -156,46 +166,40 @@ std::optional<std::vector<size_t>> FeatureStore::lookup(const std::string& file,
                                                         const std::string& sha256) const {
   auto it = index_.find(file);
   if (it == index_.end() || it->second.sha256 != sha256) return std::nullopt;
-  std::error_code ec;
-  auto size = fs::file_size(fs::path(dir_) / file, ec);
-  if (ec || size != it->second.bytes) return std::nullopt;
+  struct stat st;
+  if (::fstatat(dir_fd_.fd, file.c_str(), &st, 0) != 0 ||
+      static_cast<size_t>(st.st_size) != it->second.bytes)
+    return std::nullopt;
   return it->second.shape;
 }
 
 StagedFile FeatureStore::stage(const std::string& file, const std::string& sha256,
                                const std::vector<size_t>& shape, const std::string& bytes) {
-  const std::string final_path = (fs::path(dir_) / file).string();
   // The folder is locked, so pid + counter is unique (core's temp_name_for seeds a
   // std::random_device per name, which costs more than writing the file).
-  const std::string temp = (fs::path(dir_) / ("." + file + ".tmp-" + std::to_string(::getpid()) +
-                                              "-" + std::to_string(temp_counter_++)))
-                               .string();
-  StagedFile s{temp, file, sha256, shape, bytes.size()};
+  StagedFile s{
+      "." + file + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(temp_counter_++),
+      file, sha256, shape, bytes.size()};
   {
     std::lock_guard lock(mutex_);
     pending_.insert(s.temp);
   }
-  int fd = ::open(s.temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error(final_path, 0, "cannot write: " + errno_text());
+  int fd = ::openat(dir_fd_.fd, s.temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) throw Error(dir_ + "/" + file, 0, "cannot write: " + errno_text());
   try {
-    write_all(fd, bytes, final_path);
+    write_all(fd, bytes, dir_ + "/" + file);
   } catch (...) {
     ::close(fd);
     throw;
   }
-  if (::close(fd) != 0) throw Error(final_path, 0, "cannot write: " + errno_text());
+  if (::close(fd) != 0) throw Error(dir_ + "/" + file, 0, "cannot write: " + errno_text());
   return s;
 }
 
 void FeatureStore::sync() {
   // One syncfs costs about what a single fsync does (a journal commit); an fsync per file would
   // dominate the run (~3 ms each against ~0.1 ms of work).
-  int fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) throw Error(dir_, 0, "cannot open: " + errno_text());
-  int rc = ::syncfs(fd);
-  int err = errno;
-  ::close(fd);
-  if (rc != 0) throw Error(dir_, 0, std::string("cannot sync: ") + std::strerror(err));
+  if (::syncfs(dir_fd_.fd) != 0) throw Error(dir_, 0, "cannot sync: " + errno_text());
 }
 
 void FeatureStore::commit(std::vector<StagedFile>& files) {
@@ -203,23 +207,16 @@ void FeatureStore::commit(std::vector<StagedFile>& files) {
   sync();
   std::string lines;
   for (const StagedFile& s : files) {
-    const std::string final_path = (fs::path(dir_) / s.file).string();
-    if (std::rename(s.temp.c_str(), final_path.c_str()) != 0)
-      throw Error(final_path, 0, "cannot rename into place: " + errno_text());
-    lines += nlohmann::json{{"file", s.file},
-                            {"sha256", s.sha256},
-                            {"config", hash_},
-                            {"shape", s.shape},
-                            {"bytes", s.bytes}}
-                 .dump() +
-             "\n";
+    if (::renameat(dir_fd_.fd, s.temp.c_str(), dir_fd_.fd, s.file.c_str()) != 0)
+      throw Error(dir_ + "/" + s.file, 0, "cannot rename into place: " + errno_text());
+    lines += index_line(s.file, s.sha256, hash_, s.shape, s.bytes);
   }
   {
     std::lock_guard lock(mutex_);
     for (const StagedFile& s : files) pending_.erase(s.temp);
   }
   const std::string index = (fs::path(dir_) / "index.jsonl").string();
-  int fd = ::open(index.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  int fd = ::openat(dir_fd_.fd, "index.jsonl", O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) throw Error(index, 0, "cannot open: " + errno_text());
   try {
     write_all(fd, lines, index);

@@ -16,7 +16,7 @@ namespace tinyprep {
 
 /// A .npy written under a temporary name, waiting for FeatureStore::commit().
 struct StagedFile {
-  std::string temp;    ///< full path of the temporary file
+  std::string temp;    ///< name of the temporary file in the folder
   std::string file;    ///< final name inside the folder
   std::string sha256;  ///< of the source media
   std::vector<size_t> shape;
@@ -76,9 +76,11 @@ class FeatureStore {
     int fd = -1;
     ~LockFile();
   } lock_;
+  LockFile dir_fd_;  ///< the folder: files are made and renamed relative to it (no path walks)
   std::unordered_map<std::string, Entry> index_;
   std::mutex mutex_;
-  std::unordered_set<std::string> pending_;  ///< temporary files not yet renamed
+  std::unordered_set<std::string>
+      pending_;  ///< temporary files (names in the folder) not yet renamed
   std::atomic<unsigned long> temp_counter_{0};
 };
 
