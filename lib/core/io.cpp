@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <random>
 
@@ -128,13 +129,18 @@ void Output::commit() {
   committed_ = true;
 }
 
-std::string_view read_file_into(const std::string& path, std::string& bytes) {
+std::optional<std::string_view> read_small_file_into(const std::string& path, std::string& bytes,
+                                                     size_t max_bytes) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw Error(path, 0, std::string("cannot open: ") + std::strerror(errno));
   struct stat st;
   if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
     ::close(fd);
     throw Error(path, 0, S_ISDIR(st.st_mode) ? "is a folder, not a file" : "cannot read");
+  }
+  if (static_cast<uint64_t>(st.st_size) > max_bytes) {
+    ::close(fd);
+    return std::nullopt;
   }
   // st_size is a hint (the file may change); read to the end regardless.
   if (bytes.size() < static_cast<size_t>(st.st_size) + 1)
@@ -154,6 +160,10 @@ std::string_view read_file_into(const std::string& path, std::string& bytes) {
   }
   ::close(fd);
   return std::string_view(bytes.data(), done);
+}
+
+std::string_view read_file_into(const std::string& path, std::string& bytes) {
+  return *read_small_file_into(path, bytes, SIZE_MAX);
 }
 
 std::string read_file(const std::string& path) {

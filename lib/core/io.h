@@ -2,6 +2,7 @@
 // Files and standard streams. "-" means stdin/stdout here and nowhere else.
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -73,6 +74,11 @@ std::string temp_name_for(const std::string& path);
 /// Reads a whole file into `buffer` (reusing its capacity; it may grow past the file's size)
 /// and returns a view of the bytes; throws Error naming the file.
 std::string_view read_file_into(const std::string& path, std::string& buffer);
+
+/// As read_file_into, but only a file of at most `max_bytes` (by its size when opened): a larger
+/// one is not read and the result is empty (std::nullopt).
+std::optional<std::string_view> read_small_file_into(const std::string& path, std::string& buffer,
+                                                     size_t max_bytes);
 
 /// Reads a whole file; throws Error naming it.
 std::string read_file(const std::string& path);

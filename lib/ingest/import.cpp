@@ -47,7 +47,9 @@ std::vector<Candidate> collect(const ImportOptions& o) {
     if (!fs::exists(st)) throw Error(src, 0, "no such file or folder");
     fs::path root = fs::absolute(src).lexically_normal();
     if (fs::is_regular_file(st)) {
-      Candidate c{root, root.filename()};
+      Candidate c;
+      c.file = root;
+      c.relative = root.filename();
       c.kind = media_kind(root);
       if (c.kind == MediaKind::kUnknown)
         throw Error(src, 0, "unknown media type (expected audio, image or .csv)");
@@ -64,7 +66,9 @@ std::vector<Candidate> collect(const ImportOptions& o) {
         continue;
       }
       if (!it->is_regular_file()) continue;
-      Candidate c{it->path(), it->path().lexically_relative(root)};
+      Candidate c;
+      c.file = it->path();
+      c.relative = it->path().lexically_relative(root);
       c.kind = media_kind(c.file);
       if (c.kind == MediaKind::kUnknown) continue;  // READMEs, licences, notes
       found.push_back(std::move(c));
@@ -137,14 +141,13 @@ void probe(Candidate& c) {
   c.line = Json::object();
   // A PCM16 WAV, the commonest clip, is read once: hashed, and its header parsed, from the same
   // bytes. Anything else (and a WAV of more than 64 MB) is probed by its own reader.
-  std::error_code ec;
-  if (c.kind == MediaKind::kAudio && fs::file_size(c.file, ec) <= (64u << 20) && !ec) {
+  if (c.kind == MediaKind::kAudio) {
     thread_local std::string buffer;
-    std::string_view bytes = read_file_into(file, buffer);
+    auto bytes = read_small_file_into(file, buffer, 64u << 20);
     AudioInfo info;
     std::string_view samples;
-    if (parse_wav_pcm16(bytes, info, samples)) {
-      c.line["sha256"] = sha256_hex(bytes);
+    if (bytes && parse_wav_pcm16(*bytes, info, samples)) {
+      c.line["sha256"] = sha256_hex(*bytes);
       c.line[media_field(c.kind)] = audio_facts(info);
       return;
     }

@@ -344,7 +344,10 @@ ValidateReport validate_manifest(const ValidateOptions& o) {
   while (more) {
     batch.clear();
     Sample s;
-    while (batch.size() < kBatch && (more = reader.next(s))) batch.push_back(Checked{s});
+    while (batch.size() < kBatch && (more = reader.next(s))) {
+      batch.emplace_back();
+      batch.back().sample = std::move(s);  // next() sets every field again
+    }
     parallel_ordered(
         static_cast<long>(batch.size()), o.jobs, [&](long i) { check_line(batch[i], ctx); },
         [&](long i) {
