@@ -27,7 +27,6 @@ namespace tinyprep {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr long kBatch = 1024;  // manifest lines in memory at once
 // Manifests up to this many lines are parsed once: the first pass keeps the samples (a few
 // KB each) for the second instead of reading and parsing the file again.
 constexpr size_t kKeepLines = 16384;
@@ -307,8 +306,11 @@ ExportInfo Exporter::run() {
   Lines lines(o_.manifest, spool.get());
   Progress progress("export", static_cast<long>(scan_.lines));
   unsigned jobs = o_.jobs ? o_.jobs : default_jobs();
-  std::vector<Sample> batch(kBatch);
-  std::vector<Loaded> loaded(kBatch);
+  // Lines in memory at once: four groups per thread keep every thread busy; more only makes
+  // the arrays and records of a batch touch fresh memory (page faults) instead of reusing it.
+  const long batch_size = std::max<long>(256, 4L * kGroup * jobs);
+  std::vector<Sample> batch(batch_size);
+  std::vector<Loaded> loaded(batch_size);
   bool more = true;
   size_t next_kept = 0;
   auto next = [&](Sample& s) {
@@ -319,7 +321,7 @@ ExportInfo Exporter::run() {
   };
   while (more) {
     long n = 0;
-    while (n < kBatch && (more = next(batch[n]))) ++n;
+    while (n < batch_size && (more = next(batch[n]))) ++n;
     if (!n) break;
     // Samples go to the pool in groups: one hand-over per group, not per sample, since a
     // sample's work (read a small file, encode) is only tens of microseconds.
