@@ -34,9 +34,11 @@ WORK=$(mktemp -d "${WORKROOT:-${TMPDIR:-/tmp}}/tinyprep-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
 
+g++ -O2 -std=c++20 "$ROOT/bench/io_floor.cpp" -o "$WORK/io_floor"
 echo "making $N clips in $WORK ..." >&2
 "${PY[@]}" "$ROOT/bench/features_numpy.py" make-clips "$SHARED/fsdd" clips "$N"
 cat clips/*/*.wav >/dev/null  # both sides start from a warm page cache
+sync                          # and none of the clips left to write back
 
 # cpu_seconds FILE: user+sys seconds of finished children in a `times` snapshot (its second
 # line is "XmY.YYYs XmY.YYYs"). `times` itself must run in this shell, not in a $(...) subshell.
@@ -74,6 +76,7 @@ for r in $(seq "$R"); do
   timed micro_speech "${TP[@]}" features --preset micro_speech -j1 -o tp$r/micro \
     tp$r/all.jsonl -O tp$r/micro.jsonl 2>/dev/null
   timed numpy "${PY[@]}" "$ROOT/bench/features_numpy.py" run clips np$r >>numpy.jsonl
+  timed io_floor ./io_floor clips floor$r
 done
 cp -r tp1 tp
 cp -r np1 np
@@ -113,6 +116,10 @@ print(f"features ratio (numpy read+compute / tinyprep features): "
       f"{py['features'] / t['features'][0]:6.1f}x")
 print(f"  without process start-up:                              "
       f"{py['features'] / (t['features'][0] - startup):6.1f}x")
+floor = t["io_floor"][0]
+print(f"I/O floor of the features step (bench/io_floor.cpp: read {n} clips, write {n} files):"
+      f" {floor:.3f} s = {py['features'] / floor:.1f}x the script's features stage; "
+      f"tinyprep features = {t['features'][0] / floor:.1f}x the floor")
 m = t["micro_speech"][0]
 print(f"micro_speech: {n / m:,.0f} clips/s per core ({n / (m - startup):,.0f} without start-up)   "
       f"walls {walls('micro_speech')}")
