@@ -13,6 +13,22 @@ constexpr int kMaxLengthCode = 7;  // longest code of the code-length alphabet
 // The order in which the code-length alphabet's lengths are sent (RFC 1951 3.2.7).
 constexpr int kLengthOrder[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
 
+// Bytes with their bits in reverse order.
+constexpr std::array<uint8_t, 256> kReversedBytes = [] {
+  std::array<uint8_t, 256> t{};
+  for (int i = 0; i < 256; ++i)
+    for (int b = 0; b < 8; ++b)
+      if (i & (1 << b)) t[i] |= static_cast<uint8_t>(0x80 >> b);
+  return t;
+}();
+
+// The low `bits` (<= 16) bits of `code`, reversed.
+uint32_t reverse_bits(uint32_t code, int bits) {
+  uint32_t r =
+      static_cast<uint32_t>(kReversedBytes[code & 0xff]) << 8 | kReversedBytes[(code >> 8) & 0xff];
+  return r >> (16 - bits);
+}
+
 // Canonical codes for `lengths` (RFC 1951 3.2.2), bit-reversed for least-significant-bit-first
 // output.
 void canonical_codes(const uint8_t* lengths, int count, uint32_t* codes) {
@@ -28,9 +44,7 @@ void canonical_codes(const uint8_t* lengths, int count, uint32_t* codes) {
   for (int s = 0; s < count; ++s) {
     int len = lengths[s];
     if (!len) continue;
-    uint32_t c = next[len]++, reversed = 0;
-    for (int b = 0; b < len; ++b) reversed |= ((c >> b) & 1u) << (len - 1 - b);
-    codes[s] = reversed;
+    codes[s] = reverse_bits(next[len]++, len);
   }
 }
 
@@ -146,10 +160,9 @@ void put_stored_block(DeflateBits& out, std::string_view data, bool final) {
 }  // namespace
 
 void DeflateBits::align() {
-  int bytes = (used_ + 7) / 8;
-  for (int i = 0; i < bytes; ++i) out_.push_back(static_cast<char>(acc_ >> (8 * i)));
-  acc_ = 0;
-  used_ = 0;
+  used_ = (used_ + 7) / 8 * 8;
+  write_bytes();
+  flush();
 }
 
 void huffman_lengths(const uint32_t* freq, int count, int max_length, uint8_t* lengths) {
@@ -168,7 +181,20 @@ void huffman_lengths(const uint32_t* freq, int count, int max_length, uint8_t* l
     lengths[s == 0 ? 1 : 0] = 1;
     return;
   }
-  std::sort(used, used + n);
+  // By frequency, then symbol: two stable counting passes over the frequency's bytes (the
+  // keys come in symbol order); std::sort for counts beyond 16 bits.
+  if (std::all_of(used, used + n, [](uint64_t k) { return (k >> 32) == 0; })) {
+    uint64_t tmp[kMax];
+    for (int shift : {16, 24}) {
+      int start[257] = {};
+      for (int i = 0; i < n; ++i) start[((used[i] >> shift) & 0xff) + 1]++;
+      for (int b = 0; b < 256; ++b) start[b + 1] += start[b];
+      for (int i = 0; i < n; ++i) tmp[start[(used[i] >> shift) & 0xff]++] = used[i];
+      std::copy(tmp, tmp + n, used);
+    }
+  } else {
+    std::sort(used, used + n);
+  }
   // Huffman's tree with two queues: the sorted leaves, and the inner nodes, which are made in
   // order of weight. Node i < n is leaf i; the root is 2n - 2.
   uint64_t weight[2 * kMax];

@@ -12,32 +12,47 @@
 
 namespace tinyprep {
 
-/// Deflate's bit order (least significant bit first) appended to a string.
+/// Deflate's bit order (least significant bit first) appended to a string. Whole bytes gather
+/// in a small buffer first; align() (which every block boundary the caller sees goes through)
+/// writes everything out to the string.
 class DeflateBits {
  public:
   explicit DeflateBits(std::string& out) : out_(out) {}
   ~DeflateBits() = default;
   /// Appends the low `count` (<= 32) bits of `bits`.
-  void put(uint32_t bits, int count) {
+  __attribute__((always_inline)) void put(uint32_t bits, int count) {
+    if (used_ + count > 64) write_bytes();
     acc_ |= static_cast<uint64_t>(bits) << used_;
     used_ += count;
-    if (used_ >= 32) {
-      char b[4] = {static_cast<char>(acc_), static_cast<char>(acc_ >> 8),
-                   static_cast<char>(acc_ >> 16), static_cast<char>(acc_ >> 24)};
-      out_.append(b, 4);
-      acc_ >>= 32;
-      used_ -= 32;
-    }
   }
-  /// Pads with zero bits to a byte boundary and writes out what is pending.
+  /// Pads with zero bits to a byte boundary and writes out everything pending.
   void align();
   bool aligned() const { return used_ % 8 == 0; }
-  std::string& bytes() { return out_; }
+  /// Moves the whole bytes of the accumulator to the buffer (keeps fewer than 8 bits).
+  void write_bytes() {
+    const int bytes = used_ / 8;
+    if (staged_ + 8 > sizeof buffer_) flush();
+    for (int i = 0; i < 8; ++i) buffer_[staged_ + i] = static_cast<char>(acc_ >> (8 * i));
+    staged_ += bytes;
+    acc_ = bytes == 8 ? 0 : acc_ >> (8 * bytes);
+    used_ -= 8 * bytes;
+  }
+  /// The string, with everything but the bits of an unfinished byte written to it.
+  std::string& bytes() {
+    flush();
+    return out_;
+  }
 
  private:
+  void flush() {
+    out_.append(buffer_, staged_);
+    staged_ = 0;
+  }
   std::string& out_;
   uint64_t acc_ = 0;
   int used_ = 0;
+  char buffer_[4096];
+  size_t staged_ = 0;
 };
 
 /// Writes `data` as stored blocks (none final).
