@@ -153,3 +153,18 @@ TEST_CASE("datasets are made, reopened and never overwrite media") {
   CHECK(d.reserve_media_path("yes", id, ".wav") == "data/yes/clip-2.wav");
   CHECK(id == "clip-2");
 }
+
+TEST_CASE("Sample::resolve joins relative paths to the base, normalised") {
+  tinyprep::Sample s;
+  s.base = "/data/set";
+  for (const char* p : {"clips/a.wav", "a.wav", "./a.wav", "clips/../b.wav", "../up/c.wav",
+                        "clips//d.wav", "clips/./e.wav", "clips/f.wav/", "x..y/z.wav"}) {
+    INFO(p);
+    CHECK(s.resolve(p) == (std::filesystem::path("/data/set") / p).lexically_normal());
+  }
+  CHECK(s.resolve("/abs/g.wav") == std::filesystem::path("/abs/g.wav"));
+  s.base = "/";
+  CHECK(s.resolve("h.wav") == std::filesystem::path("/h.wav"));
+  s.base.clear();
+  CHECK(s.resolve("i.wav") == std::filesystem::path("i.wav"));
+}
