@@ -25,6 +25,15 @@ namespace {
 
 // Lines read, computed and committed together: one syncfs per chunk, bounded memory.
 constexpr long kChunk = 2048;
+
+// What (FEATDIR / name).lexically_normal() starts with, for any plain file name: computed once,
+// not per sample.
+std::string featdir_prefix(const std::string& featdir) {
+  std::string dir = fs::path(featdir).lexically_normal().generic_string();
+  if (dir.empty() || dir == ".") return "";
+  if (dir.back() != '/') dir += '/';
+  return dir;
+}
 // Per-sample notes of one kind (resampled, downmixed) before only the summary counts them.
 constexpr long kNotesPerKind = 3;
 
@@ -66,6 +75,7 @@ class Pipeline {
         tag_(feature_config_tag(o.config)),
         dtype_(dtype_name(extractor_.dtype())),
         cwd_(fs::current_path()),
+        featdir_prefix_(featdir_prefix(o.featdir)),
         condition_{o.config.sample_rate, o.config.length_samples(), o.config.align},
         window_(extractor_.window_samples()) {
     if (int empty = extractor_.empty_mel_bands())
@@ -201,8 +211,7 @@ class Pipeline {
       ++result_.computed;
       diagnose(job);
     }
-    std::string path = (fs::path(o_.featdir) / job.file).lexically_normal().generic_string();
-    path = rebase_path(path, cwd_, job.sample.base);
+    std::string path = rebase_path(featdir_prefix_ + job.file, cwd_, job.sample.base);
     job.sample.json["features"] = {
         {"path", path}, {"shape", job.shape}, {"dtype", dtype_}, {"config", tag_}};
   }
@@ -256,6 +265,7 @@ class Pipeline {
   std::string tag_;
   const char* dtype_;
   fs::path cwd_;
+  std::string featdir_prefix_;  // FEATDIR normalised, with a trailing '/' ("" for ".")
   ConditionOptions condition_;
   size_t window_;
   std::unordered_map<size_t, long> names_;
