@@ -6,7 +6,8 @@
 #
 # Environment: N (clips, default 1000), R (repetitions, default 3: every figure is the median,
 # each repetition writes into fresh folders), CORE (default 0), WORKROOT (folder for the work files,
-# default $TMPDIR or /tmp; /dev/shm takes the disk out), TINYPREP (use this binary instead of
+# default /dev/shm, RAM, so the figures measure the tools and not the disk; WORKROOT=/tmp puts
+# them on the disk), TINYPREP (use this binary instead of
 # building), PROFILE=0 (skip the perf profile), SHARED_DATA (default ../shared/data).
 # The N clips are one-second 16 kHz int16 WAVs made deterministically from FSDD (not timed).
 set -euo pipefail
@@ -30,7 +31,11 @@ if [ -z "${TINYPREP:-}" ]; then
   cmake --build "$ROOT/build-bench" --target tinyprep -j2 >/dev/null
   TINYPREP=$ROOT/build-bench/tools/tinyprep
 fi
-WORK=$(mktemp -d "${WORKROOT:-${TMPDIR:-/tmp}}/tinyprep-bench.XXXXXX")
+if [ -z "${WORKROOT:-}" ]; then
+  WORKROOT=/tmp
+  [ -d /dev/shm ] && [ -w /dev/shm ] && WORKROOT=/dev/shm
+fi
+WORK=$(mktemp -d "$WORKROOT/tinyprep-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
 
