@@ -32,8 +32,14 @@ if [ -z "${TINYPREP:-}" ]; then
   TINYPREP=$ROOT/build-bench/tools/tinyprep
 fi
 if [ -z "${WORKROOT:-}" ]; then
+  # RAM when /dev/shm has room for the run (~150 MB for 1,000 clips; containers often give
+  # it 64 MB), else the disk.
   WORKROOT=/tmp
-  [ -d /dev/shm ] && [ -w /dev/shm ] && WORKROOT=/dev/shm
+  if [ -d /dev/shm ] && [ -w /dev/shm ] &&
+    [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" -gt $((N * 512 + 65536)) ]; then
+    WORKROOT=/dev/shm
+  fi
+  echo "work files in $WORKROOT (set WORKROOT to choose)" >&2
 fi
 WORK=$(mktemp -d "$WORKROOT/tinyprep-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
