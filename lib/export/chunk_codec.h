@@ -25,7 +25,7 @@ std::string deflate_zlib(std::string_view data, int level);
 /// and all after it are deflated at `level`. Any inflater reads the result.
 std::string shuffle_deflate_zlib(std::string_view data, size_t element_size, int level);
 
-/// How shuffle_deflate_zlib codes one byte plane (exposed for the tests).
+/// How shuffle_deflate_zlib codes one byte plane.
 enum class PlaneCoding { kStored, kLiterals, kMatches };
 PlaneCoding plane_coding(std::string_view plane);
 

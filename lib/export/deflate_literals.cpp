@@ -274,11 +274,6 @@ void deflate_zeros(DeflateBits& out, size_t count) {
   // Fixed codes (RFC 1951 3.2.6): literal 0 is 00110000 (8 bits); lengths are symbols 257-279
   // (7 bits: symbol - 256) and 280-287 (8 bits: 11000000 + symbol - 280) with extra bits;
   // distance 1 is 00000 (5 bits); end-of-block is 0000000. Codes go out bit-reversed.
-  auto reversed = [](uint32_t code, int bits) {
-    uint32_t r = 0;
-    for (int b = 0; b < bits; ++b) r |= ((code >> b) & 1u) << (bits - 1 - b);
-    return r;
-  };
   // Symbols 257-285: shortest length of each, and its extra bits (RFC 1951 3.2.5).
   static constexpr uint16_t kBase[29] = {3,  4,  5,  6,   7,   8,   9,   10,  11, 13,
                                          15, 17, 19, 23,  27,  31,  35,  43,  51, 59,
@@ -290,13 +285,13 @@ void deflate_zeros(DeflateBits& out, size_t count) {
     while (kBase[i] > length) --i;
     int symbol = 257 + i;
     if (symbol < 280)
-      out.put(reversed(static_cast<uint32_t>(symbol - 256), 7), 7);
+      out.put(reverse_bits(static_cast<uint32_t>(symbol - 256), 7), 7);
     else
-      out.put(reversed(static_cast<uint32_t>(0xC0 + symbol - 280), 8), 8);
+      out.put(reverse_bits(static_cast<uint32_t>(0xC0 + symbol - 280), 8), 8);
     if (kExtra[i]) out.put(static_cast<uint32_t>(length - kBase[i]), kExtra[i]);
     out.put(0, 5);
   };
-  const uint32_t zero = reversed(0x30, 8);
+  const uint32_t zero = reverse_bits(0x30, 8);
   out.put(0, 1);  // not final
   out.put(1, 2);  // fixed codes
   out.put(zero, 8);

@@ -65,7 +65,6 @@ ManifestScan scan_manifest(ManifestReader& reader, const std::string& source,
       keep->shrink_to_fit();
     }
   }
-  if (keep && keep->size() != scan.lines) keep->clear();
   return scan;
 }
 

@@ -113,7 +113,7 @@ FeatureStore::~FeatureStore() {
   for (const std::string& temp : pending_) ::unlinkat(dir_fd_.fd, temp.c_str(), 0);
 }
 
-FeatureStore::LockFile::~LockFile() {
+FeatureStore::Fd::~Fd() {
   if (fd >= 0) ::close(fd);
 }
 
@@ -184,15 +184,16 @@ StagedFile FeatureStore::stage(const std::string& file, const std::string& sha25
     std::lock_guard lock(mutex_);
     pending_.insert(s.temp);
   }
+  const std::string final_path = dir_ + "/" + file;  // what errors name
   int fd = ::openat(dir_fd_.fd, s.temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error(dir_ + "/" + file, 0, "cannot write: " + errno_text());
+  if (fd < 0) throw Error(final_path, 0, "cannot write: " + errno_text());
   try {
-    write_all(fd, bytes, dir_ + "/" + file);
+    write_all(fd, bytes, final_path);
   } catch (...) {
     ::close(fd);
     throw;
   }
-  if (::close(fd) != 0) throw Error(dir_ + "/" + file, 0, "cannot write: " + errno_text());
+  if (::close(fd) != 0) throw Error(final_path, 0, "cannot write: " + errno_text());
   return s;
 }
 

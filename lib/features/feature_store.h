@@ -72,15 +72,16 @@ class FeatureStore {
   std::string dir_;
   std::string hash_;
   bool reused_ = false;
-  struct LockFile {  // closed (and so unlocked) even when the constructor throws
+  struct Fd {  // closed (a lock so released) even when the constructor throws
     int fd = -1;
-    ~LockFile();
-  } lock_;
-  LockFile dir_fd_;  ///< the folder: files are made and renamed relative to it (no path walks)
+    ~Fd();
+  };
+  Fd lock_;
+  Fd dir_fd_;  ///< the folder: files are made and renamed relative to it (no path walks)
   std::unordered_map<std::string, Entry> index_;
   std::mutex mutex_;
-  std::unordered_set<std::string>
-      pending_;  ///< temporary files (names in the folder) not yet renamed
+  /// Temporary files (names in the folder) not yet renamed.
+  std::unordered_set<std::string> pending_;
   std::atomic<unsigned long> temp_counter_{0};
 };
 

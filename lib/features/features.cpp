@@ -34,6 +34,7 @@ std::string featdir_prefix(const std::string& featdir) {
   if (dir.back() != '/') dir += '/';
   return dir;
 }
+
 // Per-sample notes of one kind (resampled, downmixed) before only the summary counts them.
 constexpr long kNotesPerKind = 3;
 

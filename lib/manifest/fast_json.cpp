@@ -149,18 +149,36 @@ class Parser {
     return true;
   }
 
-  bool object(Json& out, int depth) {
-    if (depth >= kMaxDepth) return false;
+  // The members of an object or the items of an array, after its opening bracket: `item`
+  // parses one, then a comma or `close` follows.
+  template <class Item>
+  bool sequence(unsigned char close, Item item) {
     ++p_;
-    out = Json::object();
-    auto& members = out.get_ref<Json::object_t&>();
     skip_space();
-    if (p_ < end_ && *p_ == '}') {
+    if (p_ < end_ && *p_ == close) {
       ++p_;
       return true;
     }
     for (;;) {
       skip_space();
+      if (!item()) return false;
+      skip_space();
+      if (p_ >= end_) return false;
+      if (*p_ == ',') {
+        ++p_;
+        continue;
+      }
+      if (*p_ != close) return false;
+      ++p_;
+      return true;
+    }
+  }
+
+  bool object(Json& out, int depth) {
+    if (depth >= kMaxDepth) return false;
+    out = Json::object();
+    auto& members = out.get_ref<Json::object_t&>();
+    return sequence('}', [&] {
       std::string_view key;
       if (p_ >= end_ || *p_ != '"' || !string(key)) return false;
       skip_space();
@@ -169,43 +187,18 @@ class Parser {
       skip_space();
       // operator[]: a repeated key keeps its first place and takes the last value, as in
       // nlohmann's parser.
-      if (!value(members[std::string(key)], depth + 1)) return false;
-      skip_space();
-      if (p_ >= end_) return false;
-      if (*p_ == ',') {
-        ++p_;
-        continue;
-      }
-      if (*p_ != '}') return false;
-      ++p_;
-      return true;
-    }
+      return value(members[std::string(key)], depth + 1);
+    });
   }
 
   bool array(Json& out, int depth) {
     if (depth >= kMaxDepth) return false;
-    ++p_;
     out = Json::array();
     auto& items = out.get_ref<Json::array_t&>();
-    skip_space();
-    if (p_ < end_ && *p_ == ']') {
-      ++p_;
-      return true;
-    }
-    for (;;) {
-      skip_space();
+    return sequence(']', [&] {
       items.emplace_back();
-      if (!value(items.back(), depth + 1)) return false;
-      skip_space();
-      if (p_ >= end_) return false;
-      if (*p_ == ',') {
-        ++p_;
-        continue;
-      }
-      if (*p_ != ']') return false;
-      ++p_;
-      return true;
-    }
+      return value(items.back(), depth + 1);
+    });
   }
 
   const unsigned char* p_;

@@ -15,7 +15,11 @@ ImageInfo info_of(const cv::Mat& m) {
 }
 
 cv::Mat decode(std::string_view bytes, const std::string& name) {
-  cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);  // errors are ours
+  static const bool quiet = [] {  // errors are ours
+    cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
+    return true;
+  }();
+  (void)quiet;
   cv::Mat encoded(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data()));
   cv::Mat image;
   std::string why;
