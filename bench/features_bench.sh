@@ -8,11 +8,12 @@
 # each repetition writes into fresh folders), CORE (default 0), WORKROOT (folder for the work files,
 # default /dev/shm, RAM, so the figures measure the tools and not the disk; WORKROOT=/tmp puts
 # them on the disk), TINYPREP (use this binary instead of
-# building), PROFILE=0 (skip the perf profile), SHARED_DATA (default ../shared/data).
+# building), PROFILE=0 (skip the perf profile), FSDD (folder of FSDD clips,
+# default tests/data/fsdd).
 # The N clips are one-second 16 kHz int16 WAVs made deterministically from FSDD (not timed).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-SHARED=${SHARED_DATA:-$ROOT/../shared/data}
+FSDD=${FSDD:-$ROOT/tests/data/fsdd}
 N=${N:-1000}
 R=${R:-3}
 CORE=${CORE:-0}
@@ -47,7 +48,7 @@ cd "$WORK"
 
 g++ -O2 -std=c++20 "$ROOT/bench/io_floor.cpp" -o "$WORK/io_floor"
 echo "making $N clips in $WORK ..." >&2
-"${PY[@]}" "$ROOT/bench/features_numpy.py" make-clips "$SHARED/fsdd" clips "$N"
+"${PY[@]}" "$ROOT/bench/features_numpy.py" make-clips "$FSDD" clips "$N"
 cat clips/*/*.wav >/dev/null  # both sides start from a warm page cache
 sync                          # and none of the clips left to write back
 

@@ -21,7 +21,7 @@ function(tinyprep_module name)
     target_link_libraries(${name}_tests PRIVATE tinyprep_${name} Catch2::Catch2 ${ARG_TEST_DEPS})
     target_link_options(${name}_tests PRIVATE ${TINYPREP_HOST_EXPORTS})
     target_compile_definitions(${name}_tests PRIVATE
-      TINYPREP_SHARED_DATA="${TINYPREP_SHARED_DATA}"
+      TINYPREP_TEST_DATA="${TINYPREP_TEST_DATA}"
       TINYPREP_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
     catch_discover_tests(${name}_tests TEST_PREFIX "${name}: ")
   endif()

@@ -4,7 +4,7 @@
 // of the even/odd samples (radix 4, then one radix 2 when log2(n/2) is odd; every butterfly
 // divides its inputs by the radix with Q15 rounding) followed by the real split pass. The
 // output is about DFT(x)/n. Written from the algorithm description in
-// shared/data/kws_tflm/FRONTEND_SPEC.md, not from kissfft's sources.
+// docs/FRONTEND_SPEC.md, not from kissfft's sources.
 #include <cstdint>
 #include <vector>
 

@@ -2,7 +2,7 @@
 // TensorFlow's micro frontend (the audio_microfrontend op that speech_commands trains with
 // --preprocess=micro, and the micro_speech feature generator on the device), bit-exact:
 // Hann window, 16-bit fixed-point FFT, mel filterbank, square root, noise reduction, PCAN
-// gain control and log, all in integer arithmetic (shared/data/kws_tflm/FRONTEND_SPEC.md).
+// gain control and log, all in integer arithmetic (docs/FRONTEND_SPEC.md).
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -31,7 +31,7 @@ struct FrontendConfig {
   int gain_bits = 21;
   bool log_scale = true;
   int scale_shift = 6;
-  /// Which upstream table construction (shared/data/kws_tflm/README.md "Which target"):
+  /// Which upstream table construction (tests/data/kws_tflm/README.md "Which target"):
   /// 'a' TF op and micro_speech until Oct 2023 (double precision mel, the reference outputs);
   /// 'b' tflite-micro microfrontend after Oct 2023 (float precision window and mel);
   /// 'c' today's micro_speech audio_preprocessor_int8 (as 'a' but weights truncated).
@@ -39,7 +39,7 @@ struct FrontendConfig {
 };
 
 /// Every table the frontend derives from a config, in the upstream layout (the names are the
-/// ones of shared/data/kws_tflm/micro_speech_tables.txt).
+/// ones of tests/data/kws_tflm/micro_speech_tables.txt).
 struct FrontendTables {
   int window_size = 0;          ///< samples per frame
   int window_step = 0;          ///< samples between frame starts

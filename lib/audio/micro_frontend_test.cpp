@@ -17,7 +17,7 @@ using namespace tinyprep;
 
 namespace {
 
-const std::string kData = std::string(TINYPREP_SHARED_DATA) + "/kws_tflm/";
+const std::string kData = std::string(TINYPREP_TEST_DATA) + "/kws_tflm/";
 
 // A minimal reader for 16-bit PCM mono WAV (the test clips), so that these tests do not
 // depend on the rest of lib/audio.

@@ -154,7 +154,7 @@ double worst_error(const std::vector<float>& got, const Matrix& want, double flo
 }
 
 std::vector<float> load(const std::string& name) {
-  AudioClip clip = read_audio(std::string(TINYPREP_SHARED_DATA) + "/" + name);
+  AudioClip clip = read_audio(std::string(TINYPREP_TEST_DATA) + "/" + name);
   REQUIRE(clip.info.channels == 1);
   return clip.samples;
 }

@@ -38,7 +38,7 @@ void same_as_libsndfile(const std::string& path) {
 }  // namespace
 
 TEST_CASE("the PCM16 WAV fast path decodes exactly what libsndfile does", "[wav]") {
-  const std::string data = TINYPREP_SHARED_DATA;
+  const std::string data = TINYPREP_TEST_DATA;
   for (const char* name : {"kws_tflm/yes_1000ms.wav", "kws_tflm/no_30ms.wav",
                            "kws_tflm/silence_1000ms.wav", "speech_other/jfk.wav"})
     same_as_libsndfile(data + "/" + name);
@@ -58,7 +58,7 @@ TEST_CASE("the PCM16 WAV fast path decodes exactly what libsndfile does", "[wav]
 TEST_CASE("anything unusual is left to libsndfile", "[wav]") {
   std::string buffer(100000, 'x');  // larger than the file: only the bytes read count
   const std::string bytes(
-      read_file_into(std::string(TINYPREP_SHARED_DATA) + "/kws_tflm/yes_30ms.wav", buffer));
+      read_file_into(std::string(TINYPREP_TEST_DATA) + "/kws_tflm/yes_30ms.wav", buffer));
   CHECK(bytes.size() == 1004);
   AudioClip clip;
   CHECK(decode_wav_pcm16(bytes, clip));

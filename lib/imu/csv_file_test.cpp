@@ -7,7 +7,7 @@
 using namespace tinyprep;
 
 TEST_CASE("read_csv reads the magic-wand accelerometer gesture") {
-  CsvTable t = read_csv(std::string(TINYPREP_SHARED_DATA) + "/imu/tf_magic_wand_accel/ring.csv");
+  CsvTable t = read_csv(std::string(TINYPREP_TEST_DATA) + "/imu/tf_magic_wand_accel/ring.csv");
   CHECK(t.header == std::vector<std::string>{"x", "y", "z"});
   CHECK(t.columns == 3);
   CHECK(t.rows() == 128);

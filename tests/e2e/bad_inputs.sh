@@ -2,10 +2,10 @@
 # usage), and leaves nothing half-written.
 source "$(dirname "$0")/lib.sh"
 mkdir -p clips
-cp "$SHARED_DATA"/fsdd/0_george_*.wav clips/
+cp "$TEST_DATA"/fsdd/0_george_*.wav clips/
 
 # A truncated WAV: the header promises more data than the file holds.
-head -c 1000 "$SHARED_DATA/fsdd/1_george_0.wav" > clips/1_george_9.wav
+head -c 1000 "$TEST_DATA/fsdd/1_george_0.wav" > clips/1_george_9.wav
 expect_fail 1 '1_george_9.wav: truncated WAV' -- tp import --label x clips -o out.jsonl
 [ ! -e out.jsonl ] || fail "a failed import left out.jsonl"
 ls -a | grep -q 'out.jsonl.tmp' && fail "a failed import left a temporary file"
@@ -87,7 +87,7 @@ expect_fail 1 '<stdout>: cannot write: No space left on device' -- sh -c "\"$TIN
 mkdir -p tiny
 if mount -t tmpfs -o size=8k tmpfs tiny 2>/dev/null; then
   trap 'umount "$WORK/tiny" 2>/dev/null; rm -rf "$WORK"' EXIT
-  mkdir -p big && for i in $(seq 1 100); do cp "$SHARED_DATA/fsdd/0_george_0.wav" "big/$i.wav"; done
+  mkdir -p big && for i in $(seq 1 100); do cp "$TEST_DATA/fsdd/0_george_0.wav" "big/$i.wav"; done
   expect_fail 1 'tiny/m.jsonl: cannot write: No space left on device' -- tp import --label x big -o tiny/m.jsonl
   [ -z "$(ls -A tiny)" ] || fail "full disk left files: $(ls -A tiny)"
   tp init tiny/ds >/dev/null 2>&1

@@ -1,7 +1,7 @@
 # export: bad input and bad options give one clear error naming the file and line (and both
 # samples where two disagree), exit 1 or 2, and leave nothing behind.
 source "$(dirname "$0")/lib.sh"
-"$PY" "$SOURCE_DIR/tests/e2e/export_fixtures.py" fsdd-features "$SHARED_DATA/fsdd" d --limit 40
+"$PY" "$SOURCE_DIR/tests/e2e/export_fixtures.py" fsdd-features "$TEST_DATA/fsdd" d --limit 40
 M=d/feats.jsonl
 nothing_left() { [ -z "$(ls -A "$1" 2>/dev/null)" ] || { ls -la "$1"; fail "$1 is not empty"; }; }
 
@@ -39,7 +39,7 @@ nothing_left out/tf
 expect_fail 1 "^tinyprep export: d/missing.jsonl:6: features of '0_jackson_0': .*feats/missing.npy: cannot open: No such file or directory$" -- \
   tp export hdf5 d/missing.jsonl -o out/x.h5
 # A missing media file (no features): paths on a pipe are relative to the working folder.
-mkdir kws && cp "$SHARED_DATA"/kws_tflm/*_1000ms.wav kws/
+mkdir kws && cp "$TEST_DATA"/kws_tflm/*_1000ms.wav kws/
 tp import --pattern '{label}_1000ms.wav' kws/ >kws.jsonl
 expect_fail 1 "^tinyprep export: <stdin>:1: 'no_1000ms': .*/d/kws/no_1000ms.wav: no such file$" -- \
   sh -c "cd d && $TINYPREP export hdf5 - -o ../x.h5 <../kws.jsonl"

@@ -3,7 +3,7 @@
 # A FIFO in place of one features file holds the export half-way for as long as needed.
 source "$(dirname "$0")/lib.sh"
 CHECK="$PY $SOURCE_DIR/tests/e2e/export_check.py"
-"$PY" "$SOURCE_DIR/tests/e2e/export_fixtures.py" fsdd-features "$SHARED_DATA/fsdd" d
+"$PY" "$SOURCE_DIR/tests/e2e/export_fixtures.py" fsdd-features "$TEST_DATA/fsdd" d
 "$PY" - <<'PY'
 import json
 lines = [json.loads(l) for l in open("d/feats.jsonl")]

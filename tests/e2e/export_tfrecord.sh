@@ -3,7 +3,7 @@
 # manifest's arrays; sharding, GZIP, keys, labels, stdin, determinism, metadata.
 source "$(dirname "$0")/lib.sh"
 CHECK="$PY $SOURCE_DIR/tests/e2e/export_check.py"
-"$PY" "$SOURCE_DIR/tests/e2e/export_fixtures.py" fsdd-features "$SHARED_DATA/fsdd" d
+"$PY" "$SOURCE_DIR/tests/e2e/export_fixtures.py" fsdd-features "$TEST_DATA/fsdd" d
 
 # Default: one shard per split (small splits), every value checked.
 tp export tfrecord d/feats.jsonl -o tf1
@@ -43,7 +43,7 @@ done
 expect_eq "$(ls tfs | grep -c 'data-train.tfrecord-.*-of-00017')" 17 "200 train records in 17 shards"
 
 # stdin (paths relative to the working folder), --name, --key, --labels order, int8 arrays.
-"$PY" "$SOURCE_DIR/tests/e2e/export_fixtures.py" fsdd-features "$SHARED_DATA/fsdd" q --dtype int8
+"$PY" "$SOURCE_DIR/tests/e2e/export_fixtures.py" fsdd-features "$TEST_DATA/fsdd" q --dtype int8
 (cd q && tp export tfrecord - -o ../tfk --name fsdd --key x=features --key label=digit \
   --labels 9,8,7,6,5,4,3,2,1,0 <feats.jsonl)
 $CHECK verify-tfrecord tfk q/feats.jsonl --key x=features --key label=digit
@@ -57,7 +57,7 @@ grep -q "'x': tf.io.FixedLenFeature(\[49, 40\], tf.float32)" loader.py || fail "
 (cd q && tp export tfrecord feats.jsonl -o ../tfl8 --print-loader) >loader8.py
 grep -q "tf.cast(ex\['x'\], tf.int8)" loader8.py || fail "int8 loader casts"
 # Images stored encoded: PNG files as they are (byte for byte), PGMs encoded as PNG.
-mkdir img && cp "$SHARED_DATA"/images/skimage/*.png "$SHARED_DATA"/images/derived_96x96_gray/*.pgm img/
+mkdir img && cp "$TEST_DATA"/images/skimage/*.png "$TEST_DATA"/images/derived_96x96_gray/*.pgm img/
 tp import --label photo img/ >img.jsonl
 tp export tfrecord img.jsonl -o tfimg --image-encoding png --print-loader >loader_img.py
 $CHECK verify-tfrecord tfimg img.jsonl --image-encoding png

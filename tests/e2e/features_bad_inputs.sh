@@ -5,7 +5,7 @@
 # nothing.
 source "$(dirname "$0")/lib.sh"
 mkdir -p clips
-cp "$SHARED_DATA/kws_tflm/yes_1000ms.wav" clips/good.wav
+cp "$TEST_DATA/kws_tflm/yes_1000ms.wav" clips/good.wav
 "$PY" - <<'PY'
 import numpy as np
 import soundfile as sf

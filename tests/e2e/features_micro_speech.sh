@@ -2,7 +2,7 @@
 # (kws_tflm/reference, all six clips, three formats) and tflite-micro's own golden arrays; the
 # files are the same whatever -j.
 source "$(dirname "$0")/lib.sh"
-KWS="$SHARED_DATA/kws_tflm"
+KWS="$TEST_DATA/kws_tflm"
 mkdir -p kws
 cp "$KWS"/*.wav kws/
 tp import --label x kws > kws.jsonl 2>/dev/null

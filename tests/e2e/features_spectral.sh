@@ -65,7 +65,7 @@ PY
 # Log-mel against NumPy (librosa 0.10's definitions written out) on 16 kHz clips, no resampling:
 # periodic Hann, |rfft|^2, Slaney mel with area normalisation, power_to_db(ref 1, amin 1e-10,
 # top_db 80). Tolerance 1e-4 relative, as in the unit tests.
-mkdir -p kws && cp "$SHARED_DATA"/kws_tflm/*_1000ms.wav kws/
+mkdir -p kws && cp "$TEST_DATA"/kws_tflm/*_1000ms.wav kws/
 tp import --label x kws > kws.jsonl 2>/dev/null
 for center in --center --no-center; do
   tp features --preset logmel --n-fft 512 --win-length 400 --hop-length 160 --n-mels 40 \

@@ -3,11 +3,11 @@
 source "$(dirname "$0")/lib.sh"
 
 # The issue's "done when": 300 FSDD clips, 30 per digit, validate passes.
-tp import --pattern '{label}_{group}_{take}.wav' "$SHARED_DATA/fsdd" > fsdd.jsonl
+tp import --pattern '{label}_{group}_{take}.wav' "$TEST_DATA/fsdd" > fsdd.jsonl
 expect_eq "$(wc -l < fsdd.jsonl)" 300 "lines imported"
 tp validate - < fsdd.jsonl 2> validate.err || { cat validate.err; fail "validate rejected FSDD"; }
 grep -q '300 samples, 0 errors' validate.err || fail "validate summary: $(cat validate.err)"
-tp import --pattern '{label}_{group}_{take}.wav' "$SHARED_DATA/fsdd" | tp stats --json - > stats.json
+tp import --pattern '{label}_{group}_{take}.wav' "$TEST_DATA/fsdd" | tp stats --json - > stats.json
 for d in 0 1 2 3 4 5 6 7 8 9; do
   expect_eq "$(json_get stats.json "d['labels']['$d']['total']")" 30 "clips of digit $d"
 done
@@ -15,7 +15,7 @@ expect_eq "$(json_get stats.json "d['groups']")" 6 "speakers"
 tp stats fsdd.jsonl | grep -Eq '^0 +30 +30$' || fail "stats table lacks the row for digit 0"
 
 # Every line carries id, path, label, group, sha256 and the audio facts.
-"$PY" - fsdd.jsonl "$SHARED_DATA/fsdd" <<'PY'
+"$PY" - fsdd.jsonl "$TEST_DATA/fsdd" <<'PY'
 import hashlib, json, os, sys, wave
 lines = [json.loads(l) for l in open(sys.argv[1])]
 for l in lines:
@@ -35,17 +35,17 @@ PY
 
 # Paths are relative to the manifest's folder when written to a file elsewhere.
 mkdir -p sub
-tp import --pattern '{label}_{group}_{take}.wav' "$SHARED_DATA/fsdd" -o sub/m.jsonl
+tp import --pattern '{label}_{group}_{take}.wav' "$TEST_DATA/fsdd" -o sub/m.jsonl
 first=$(head -1 sub/m.jsonl | json_get /dev/stdin "d['path']")
 [ -f "sub/$first" ] || fail "path '$first' is not relative to sub/"
 (cd / && "$TINYPREP" validate "$WORK/sub/m.jsonl" 2>/dev/null) || fail "validate from another cwd"
 
 # Speech Commands layout: label folders, _background_noise_ skipped, <hash>_nohash_<n> groups.
 mkdir -p sc/yes sc/no sc/_background_noise_
-cp "$SHARED_DATA/kws_tflm/yes_1000ms.wav" sc/yes/f2e59fea_nohash_1.wav
-cp "$SHARED_DATA/kws_tflm/yes_1000ms.wav" sc/yes/0a7c2a8d_nohash_0.wav
-cp "$SHARED_DATA/kws_tflm/no_1000ms.wav" sc/no/f9643d42_nohash_4.wav
-cp "$SHARED_DATA/kws_tflm/noise_1000ms.wav" sc/_background_noise_/white_noise.wav
+cp "$TEST_DATA/kws_tflm/yes_1000ms.wav" sc/yes/f2e59fea_nohash_1.wav
+cp "$TEST_DATA/kws_tflm/yes_1000ms.wav" sc/yes/0a7c2a8d_nohash_0.wav
+cp "$TEST_DATA/kws_tflm/no_1000ms.wav" sc/no/f9643d42_nohash_4.wav
+cp "$TEST_DATA/kws_tflm/noise_1000ms.wav" sc/_background_noise_/white_noise.wav
 tp import --layout folders sc > sc.jsonl
 expect_eq "$(wc -l < sc.jsonl)" 3 "speech commands lines (background noise skipped)"
 grep -q '"id":"yes-f2e59fea_nohash_1".*"label":"yes","group":"f2e59fea"' sc.jsonl ||
@@ -65,7 +65,7 @@ expect_eq "$(ls kws/data/yes | wc -l)" 4 "files in data/yes"
 grep -q '"id":"yes-f2e59fea_nohash_1-2","path":"data/yes/f2e59fea_nohash_1-2.wav"' kws/samples.jsonl ||
   fail "second import: $(cat kws/samples.jsonl)"
 [ -f kws/data/yes/f2e59fea_nohash_1-2.wav ] || fail "second import must not overwrite"
-cmp -s kws/data/no/f9643d42_nohash_4.wav "$SHARED_DATA/kws_tflm/no_1000ms.wav" || fail copy
+cmp -s kws/data/no/f9643d42_nohash_4.wav "$TEST_DATA/kws_tflm/no_1000ms.wav" || fail copy
 expect_eq "$(json_get kws/dataset.json "','.join(d['labels'])")" "yes,no" "dataset labels"
 tp validate kws 2>/dev/null || fail "validate of the dataset folder"
 
@@ -82,29 +82,29 @@ for l in map(json.loads, open(sys.argv[1])):
 PY
 
 # UTF-8 labels (Devanagari, Amharic) work everywhere.
-tp import --label 'हाँ' --into local "$SHARED_DATA/kws_tflm/yes_1000ms.wav"
-tp import --label 'አዎ' --group s1 --into local "$SHARED_DATA/kws_tflm/no_1000ms.wav"
+tp import --label 'हाँ' --into local "$TEST_DATA/kws_tflm/yes_1000ms.wav"
+tp import --label 'አዎ' --group s1 --into local "$TEST_DATA/kws_tflm/no_1000ms.wav"
 [ -f 'local/data/हाँ/yes_1000ms.wav' ] || fail "Devanagari label folder"
 tp validate local 2>/dev/null || fail "validate UTF-8 labels"
 tp stats local | grep -q '^አዎ ' || fail "stats with an Amharic label: $(tp stats local)"
 expect_eq "$(json_get local/dataset.json "','.join(d['labels'])")" "हाँ,አዎ" "UTF-8 label list"
 
 # Images (PNG, JPEG, palettised BMP, PGM) and CSV gestures.
-tp import --label person "$SHARED_DATA/images/person_detection" > img.jsonl
+tp import --label person "$TEST_DATA/images/person_detection" > img.jsonl
 expect_eq "$(wc -l < img.jsonl)" 4 "person_detection images"
 grep -q '"id":"person_96x96","path":.*"image":{"width":96,"height":96,"channels":[13]}' img.jsonl ||
   fail "bmp facts: $(cat img.jsonl)"
 tp validate img.jsonl 2> img.err || fail "validate images"
 grep -q 'mixed image sizes' img.err || fail "mixed sizes warning: $(cat img.err)"
 expect_fail 1 'image is [0-9]+x[0-9]+, expected 96x96' -- tp validate --expect size=96x96 img.jsonl
-tp import --pattern '{label}.csv' "$SHARED_DATA/imu/tf_magic_wand_accel" > imu.jsonl
+tp import --pattern '{label}.csv' "$TEST_DATA/imu/tf_magic_wand_accel" > imu.jsonl
 grep -q '"label":"ring".*"csv":{"rows":128,"columns":3,"header":\["x","y","z"\]}' imu.jsonl ||
   fail "csv facts: $(cat imu.jsonl)"
 tp validate imu.jsonl 2>/dev/null || fail "validate csv"
 
 # FLAC, OGG/Vorbis and OGG/Opus through libsndfile.
 mkdir -p codecs
-"$PY" - "$SHARED_DATA/kws_tflm/yes_1000ms.wav" <<'PY'
+"$PY" - "$TEST_DATA/kws_tflm/yes_1000ms.wav" <<'PY'
 import sys, soundfile as sf
 data, rate = sf.read(sys.argv[1], dtype="int16")
 sf.write("codecs/yes.flac", data, rate, format="FLAC", subtype="PCM_16")

@@ -2,7 +2,7 @@
 # --unknown/--wanted, --from-path, --in-place on a dataset (its label list follows), warnings,
 # and the bad inputs with their messages and exit codes.
 source "$(dirname "$0")/lib.sh"
-tp import --pattern '{label}_{group}_{take}.wav' "$SHARED_DATA/fsdd" >all.jsonl 2>/dev/null
+tp import --pattern '{label}_{group}_{take}.wav' "$TEST_DATA/fsdd" >all.jsonl 2>/dev/null
 
 # count FILE: "label count" lines, sorted.
 count() { "$PY" -c 'import json,sys,collections
@@ -66,7 +66,7 @@ tp label all.jsonl --unknown _unknown_ --wanted 0,yes -o warn4.jsonl 2>warn4.err
 grep -q "warning: --wanted 'yes': no line has this label" warn4.err || { cat warn4.err; fail "wanted"; }
 
 # A dataset relabelled in place: samples.jsonl and dataset.json's label list follow.
-tp import --pattern '{label}_{group}_{take}.wav' "$SHARED_DATA/fsdd" --into ds >/dev/null 2>&1
+tp import --pattern '{label}_{group}_{take}.wav' "$TEST_DATA/fsdd" --into ds >/dev/null 2>&1
 tp label ds --map 0=zero --drop 9 --in-place 2>/dev/null
 expect_eq "$(count ds/samples.jsonl | cut -d' ' -f9)" "zero:30" "in place"
 expect_eq "$(wc -l <ds/samples.jsonl)" 270 "in place, 9 dropped"

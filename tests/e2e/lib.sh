@@ -1,9 +1,9 @@
 # Shared setup for the end-to-end tests. Each test is a bash script that sources this file,
 # runs the real tinyprep binary ($TINYPREP) in a fresh temporary folder ($WORK) on copies of
-# ../shared/data ($SHARED_DATA), and fails on the first unmet expectation.
+# tests/data ($TEST_DATA), and fails on the first unmet expectation.
 set -euo pipefail
 : "${TINYPREP:?set TINYPREP to the tinyprep binary}"
-: "${SHARED_DATA:?set SHARED_DATA to ../shared/data}"
+: "${TEST_DATA:?set TEST_DATA to the repository's tests/data}"
 PY=/usr/bin/python3
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tinyprep-e2e.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -38,5 +38,5 @@ json_get() { "$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); print($2
 # Copies n FSDD clips (or all) into ./fsdd.
 copy_fsdd() {
   mkdir -p fsdd
-  cp "$SHARED_DATA"/fsdd/*.wav fsdd/
+  cp "$TEST_DATA"/fsdd/*.wav fsdd/
 }

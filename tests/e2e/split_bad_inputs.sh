@@ -1,7 +1,7 @@
 # split's bad inputs: each gets one clear message, the documented exit code, and no output file
 # (nor a temporary one) is left behind.
 source "$(dirname "$0")/lib.sh"
-tp import --pattern '{label}_{group}_{take}.wav' "$SHARED_DATA/fsdd" >all.jsonl 2>/dev/null
+tp import --pattern '{label}_{group}_{take}.wav' "$TEST_DATA/fsdd" >all.jsonl 2>/dev/null
 
 nothing_left() {
   [ ! -e out.jsonl ] || fail "a failed split left out.jsonl"

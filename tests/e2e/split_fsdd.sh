@@ -3,7 +3,7 @@
 # --stratify, --in-place on a dataset, the JSON report and the warnings.
 source "$(dirname "$0")/lib.sh"
 
-tp import --pattern '{label}_{group}_{take}.wav' "$SHARED_DATA/fsdd" >all.jsonl 2>/dev/null
+tp import --pattern '{label}_{group}_{take}.wav' "$TEST_DATA/fsdd" >all.jsonl 2>/dev/null
 expect_eq "$(wc -l <all.jsonl)" 300 "imported clips"
 
 # check_hash FILE SEED VALIDATION TEST: every line's split is the rule of docs/split.md,
@@ -153,7 +153,7 @@ tp split grown.jsonl --ratios 60,20,20 --seed 2 -o nokeep.jsonl 2>/dev/null
 check_hash nokeep.jsonl 2 20 20  # without --keep-existing the old split is replaced
 
 # A dataset folder, rewritten in place: no temporary file is left, paths stay relative.
-tp import --pattern '{label}_{group}_{take}.wav' "$SHARED_DATA/fsdd" --into ds >/dev/null 2>&1
+tp import --pattern '{label}_{group}_{take}.wav' "$TEST_DATA/fsdd" --into ds >/dev/null 2>&1
 tp split ds --ratios 60,20,20 --seed 7 --in-place 2>/dev/null
 check_hash ds/samples.jsonl 7 20 20
 ls -a ds | grep -q tmp && fail "temporary file left in the dataset"

@@ -42,7 +42,7 @@ PY
 
 # A Speech Commands layout: word folders, <hash>_nohash_<n>.wav, a background noise folder.
 mkdir -p sc/yes sc/no sc/up sc/_background_noise_
-clip="$SHARED_DATA/fsdd/0_george_0.wav"
+clip="$TEST_DATA/fsdd/0_george_0.wav"
 names=$("$PY" -c 'import hashlib
 for i in range(40):
     print(hashlib.md5(str(i).encode()).hexdigest()[:8])')
