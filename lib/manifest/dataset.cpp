@@ -104,17 +104,18 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
-void check_label(const std::string& label, const std::string& where, long line) {
-  if (label.empty()) throw Error(where, line, "empty label");
-  if (label == "." || label == "..")
-    throw Error(where, line, "label '" + label + "' is not allowed");
-  if (!is_valid_utf8(label)) throw Error(where, line, "label is not valid UTF-8");
-  for (unsigned char c : label) {
-    if (c == '/' || c == '\\')
-      throw Error(where, line, "label '" + label + "' contains '" + char(c) + "'");
+void check_file_name_part(const std::string& name, const std::string& kind,
+                          const std::string& where, long line) {
+  if (name.empty()) throw Error(where, line, "empty " + kind);
+  if (!is_valid_utf8(name)) throw Error(where, line, kind + " is not valid UTF-8");
+  for (unsigned char c : name)
     if (c < 0x20 || c == 0x7f)
-      throw Error(where, line, "label '" + label + "' contains a control character");
-  }
+      throw Error(where, line, kind + " '" + name + "' contains a control character");
+  if (name == "." || name == "..")
+    throw Error(where, line, kind + " '" + name + "' is not allowed");
+  for (unsigned char c : name)
+    if (c == '/' || c == '\\')
+      throw Error(where, line, kind + " '" + name + "' contains '" + char(c) + "'");
 }
 
 std::string make_id(std::string_view text) {

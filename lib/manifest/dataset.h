@@ -40,9 +40,17 @@ class Dataset {
   Json info_;
 };
 
-/// Throws Error(where, line) unless `label` is usable as a folder name: non-empty valid UTF-8,
-/// no '/', '\\' or control characters, not "." or "..".
-void check_label(const std::string& label, const std::string& where, long line = 0);
+/// The one check of every name that becomes part of a file or folder name (a label, a dataset
+/// name, a split, an Example key): throws Error(where, line, "<kind> '<name>' ...") unless
+/// `name` is non-empty valid UTF-8 without '/', '\\' or control characters, and not "." or ".."
+/// (without a slash, ".." elsewhere in a name cannot leave a folder).
+void check_file_name_part(const std::string& name, const std::string& kind,
+                          const std::string& where, long line = 0);
+
+/// check_file_name_part for a label (a folder name under data/).
+inline void check_label(const std::string& label, const std::string& where, long line = 0) {
+  check_file_name_part(label, "label", where, line);
+}
 
 /// True when `text` is valid UTF-8.
 bool is_valid_utf8(std::string_view text);
