@@ -2,6 +2,7 @@
 // The one error type of the library: what went wrong, where (file and line), and the exit code.
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace tinyprep {
 
@@ -27,6 +28,11 @@ class Error : public std::runtime_error {
   long line_;
   ExitCode code_;
 };
+
+/// Text from an input, as an error message may quote it: in single quotes, at most `max`
+/// bytes of it (then "..."), control characters, quotes, backslashes and bytes that are not
+/// UTF-8 escaped (\n, \x1b), so that a message never carries much of a file nor raw bytes.
+std::string excerpt(std::string_view text, size_t max = 40);
 
 /// Bad options or arguments: exit code 2.
 inline Error usage_error(const std::string& what) {
