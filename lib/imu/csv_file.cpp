@@ -9,67 +9,184 @@
 namespace tinyprep {
 namespace {
 
-std::vector<std::string> split_fields(const std::string& line) {
+std::vector<std::string> split_fields(std::string_view line) {
   std::vector<std::string> fields;
   size_t start = 0;
   for (;;) {
     size_t comma = line.find(',', start);
-    std::string f =
-        line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string_view f = line.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     size_t a = f.find_first_not_of(" \t"), b = f.find_last_not_of(" \t");
-    fields.push_back(a == std::string::npos ? "" : f.substr(a, b - a + 1));
-    if (comma == std::string::npos) break;
+    fields.emplace_back(a == std::string_view::npos ? std::string_view() : f.substr(a, b - a + 1));
+    if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
   return fields;
 }
 
-bool parse_number(const std::string& field, float& out) {
-  if (field.empty()) return false;
-  char* end = nullptr;
-  out = std::strtof(field.c_str(), &end);
-  return end == field.c_str() + field.size();
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// "inf", "infinity" or "nan" in any case, after an optional sign.
+bool is_non_finite_word(std::string_view f) {
+  if (!f.empty() && (f[0] == '+' || f[0] == '-')) f.remove_prefix(1);
+  auto same = [&](std::string_view word) {
+    if (f.size() != word.size()) return false;
+    for (size_t i = 0; i < f.size(); ++i)
+      if ((f[i] | 0x20) != word[i]) return false;
+    return true;
+  };
+  return same("inf") || same("infinity") || same("nan");
+}
+
+// [+-]digits[.digits][(e|E)[+-]digits] with digits on at least one side of the point.
+bool is_decimal(std::string_view f) {
+  size_t i = 0, n = f.size();
+  if (i < n && (f[i] == '+' || f[i] == '-')) ++i;
+  size_t digits = 0;
+  while (i < n && is_digit(f[i])) ++i, ++digits;
+  if (i < n && f[i] == '.') {
+    ++i;
+    while (i < n && is_digit(f[i])) ++i, ++digits;
+  }
+  if (digits == 0) return false;
+  if (i < n && (f[i] == 'e' || f[i] == 'E')) {
+    ++i;
+    if (i < n && (f[i] == '+' || f[i] == '-')) ++i;
+    size_t exp_digits = 0;
+    while (i < n && is_digit(f[i])) ++i, ++exp_digits;
+    if (exp_digits == 0) return false;
+  }
+  return i == n;
 }
 
 }  // namespace
 
+CsvNumber parse_csv_number(std::string_view field, float* value) {
+  if (!is_decimal(field))
+    return is_non_finite_word(field) ? CsvNumber::kNotFinite : CsvNumber::kNotNumber;
+  // strtof needs a terminated copy; the syntax check above leaves it nothing to stop early on.
+  char small[64];
+  std::string large;
+  const char* text;
+  if (field.size() < sizeof small) {
+    field.copy(small, field.size());
+    small[field.size()] = '\0';
+    text = small;
+  } else {
+    large.assign(field);
+    text = large.c_str();
+  }
+  const float v = std::strtof(text, nullptr);
+  if (!std::isfinite(v)) return CsvNumber::kOutOfRange;
+  if (value) *value = v;
+  return CsvNumber::kOk;
+}
+
+std::string csv_number_error(size_t column, std::string_view field, CsvNumber why) {
+  std::string out = "column " + std::to_string(column) + ": '" + std::string(field.substr(0, 40)) +
+                    (field.size() > 40 ? "...'" : "'");
+  switch (why) {
+    case CsvNumber::kNotFinite:
+      return out + " is not a finite number";
+    case CsvNumber::kOutOfRange:
+      return out + " is beyond the float32 range (+-3.4e38)";
+    default:
+      return out + " is not a number";
+  }
+}
+
 bool is_numeric_row(const std::string& line) {
-  float x;
   for (const auto& f : split_fields(line))
-    if (!parse_number(f, x)) return false;
+    if (parse_csv_number(f) != CsvNumber::kOk) return false;
   return true;
 }
 
-CsvTable read_csv(const std::string& path) {
-  LineReader lines(path);
+namespace {
+
+// Lines as LineReader gives them: split at '\n', trailing '\r' and '\n' removed, numbered from 1.
+class TextLines {
+ public:
+  explicit TextLines(std::string_view text) : text_(text) {}
+  bool next(std::string_view& line) {
+    if (pos_ >= text_.size()) return false;
+    size_t nl = text_.find('\n', pos_);
+    size_t end = nl == std::string_view::npos ? text_.size() : nl;
+    line = text_.substr(pos_, end - pos_);
+    while (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    pos_ = nl == std::string_view::npos ? text_.size() : nl + 1;
+    ++line_;
+    return true;
+  }
+  long line_number() const { return line_; }
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0;
+  long line_ = 0;
+};
+
+class FileLines {
+ public:
+  explicit FileLines(const std::string& path) : reader_(path) {}
+  bool next(std::string_view& line) {
+    if (!reader_.next(buffer_)) return false;
+    line = buffer_;
+    return true;
+  }
+  long line_number() const { return reader_.line_number(); }
+
+ private:
+  LineReader reader_;
+  std::string buffer_;
+};
+
+template <class Lines>
+CsvTable parse_lines(Lines& lines, const std::string& name) {
   CsvTable table;
-  std::string line;
+  std::string_view line;
   bool first = true;
   while (lines.next(line)) {
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
     auto fields = split_fields(line);
     if (first) {
       first = false;
       table.columns = fields.size();
-      if (!is_numeric_row(line)) {
-        table.header = fields;
+      // A header has a field that is text; "1,inf,3" is a row with a bad value, not a header.
+      bool text = false;
+      for (const auto& f : fields) text = text || parse_csv_number(f) == CsvNumber::kNotNumber;
+      if (text) {
+        table.header = std::move(fields);
         continue;
       }
     }
     if (fields.size() != table.columns)
-      throw Error(path, lines.line_number(),
+      throw Error(name, lines.line_number(),
                   "row has " + std::to_string(fields.size()) + " columns, expected " +
                       std::to_string(table.columns));
     for (size_t i = 0; i < fields.size(); ++i) {
       float x;
-      if (!parse_number(fields[i], x) || !std::isfinite(x))
-        throw Error(path, lines.line_number(),
-                    "column " + std::to_string(i + 1) + " is not a number: '" + fields[i] + "'");
+      CsvNumber why = parse_csv_number(fields[i], &x);
+      if (why != CsvNumber::kOk)
+        throw Error(name, lines.line_number(), csv_number_error(i + 1, fields[i], why));
       table.values.push_back(x);
     }
   }
-  if (table.columns == 0) throw Error(path, 0, "empty CSV file");
+  if (table.columns == 0) throw Error(name, 0, "empty CSV file");
   return table;
+}
+
+}  // namespace
+
+CsvTable read_csv(const std::string& path) {
+  FileLines lines(path);
+  return parse_lines(lines, path);
+}
+
+CsvTable parse_csv(std::string_view text, const std::string& name) {
+  TextLines lines(text);
+  return parse_lines(lines, name);
 }
 
 }  // namespace tinyprep
