@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 
@@ -18,6 +19,7 @@ namespace {
 // the PCM16 WAVs of most datasets never need them (wav_pcm.h).
 struct Sndfile {
   decltype(&::sf_open) open;
+  decltype(&::sf_open_virtual) open_virtual;
   decltype(&::sf_close) close;
   decltype(&::sf_strerror) strerror;
   decltype(&::sf_readf_float) readf_float;
@@ -31,6 +33,7 @@ const Sndfile& sf() {
     Library lib("libsndfile.so.1", "audio decoding", "install libsndfile1");
     Sndfile a;
     lib.bind(a.open, "sf_open");
+    lib.bind(a.open_virtual, "sf_open_virtual");
     lib.bind(a.close, "sf_close");
     lib.bind(a.strerror, "sf_strerror");
     lib.bind(a.readf_float, "sf_readf_float");
@@ -108,12 +111,9 @@ std::string describe_format(int format) {
   return major + "/" + sub;
 }
 
-SndHandle open_audio(const std::string& path, AudioInfo& info) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw Error(path, 0, "no such file");
-  if (std::filesystem::is_directory(path, ec)) throw Error(path, 0, "is a folder, not audio");
-  SF_INFO sfinfo = {};
-  SndHandle f(sf().open(path.c_str(), SFM_READ, &sfinfo));
+// What sf_open or sf_open_virtual gave: the handle, or the error naming `path`.
+SndHandle opened(SNDFILE* handle, const SF_INFO& sfinfo, const std::string& path, AudioInfo& info) {
+  SndHandle f(handle);
   if (!f) {
     std::string why = sf().strerror(nullptr);
     if (why.find("ermission") != std::string::npos) throw Error(path, 0, "cannot open: " + why);
@@ -130,32 +130,94 @@ SndHandle open_audio(const std::string& path, AudioInfo& info) {
   return f;
 }
 
+SndHandle open_audio(const std::string& path, AudioInfo& info) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw Error(path, 0, "no such file");
+  if (std::filesystem::is_directory(path, ec)) throw Error(path, 0, "is a folder, not audio");
+  SF_INFO sfinfo = {};
+  SNDFILE* handle = sf().open(path.c_str(), SFM_READ, &sfinfo);
+  return opened(handle, sfinfo, path, info);
+}
+
+// libsndfile reading bytes in memory (sf_open_virtual).
+struct MemoryFile {
+  std::string_view bytes;
+  sf_count_t pos = 0;
+
+  static sf_count_t length(void* self) { return static_cast<MemoryFile*>(self)->bytes.size(); }
+  static sf_count_t seek(sf_count_t offset, int whence, void* self) {
+    auto* m = static_cast<MemoryFile*>(self);
+    sf_count_t base = whence == SEEK_SET   ? 0
+                      : whence == SEEK_CUR ? m->pos
+                                           : sf_count_t(m->bytes.size());
+    if (base + offset < 0) return -1;
+    m->pos = base + offset;
+    return m->pos;
+  }
+  static sf_count_t read(void* out, sf_count_t count, void* self) {
+    auto* m = static_cast<MemoryFile*>(self);
+    const sf_count_t size = static_cast<sf_count_t>(m->bytes.size());
+    if (count <= 0 || m->pos >= size) return 0;
+    const sf_count_t n = std::min(count, size - m->pos);
+    std::memcpy(out, m->bytes.data() + m->pos, static_cast<size_t>(n));
+    m->pos += n;
+    return n;
+  }
+  static sf_count_t write(const void*, sf_count_t, void*) { return 0; }
+  static sf_count_t tell(void* self) { return static_cast<MemoryFile*>(self)->pos; }
+};
+
+// The data chunk of a WAV whose first bytes `read_at(offset, buffer, n)` reads (returning the
+// count read), in a file of `size` bytes: true when it promises more than the file holds.
+template <class ReadAt>
+bool wav_data_truncated(ReadAt read_at, int64_t size) {
+  unsigned char chunk[8];
+  int64_t pos = 12;
+  if (size < 12) return false;
+  while (read_at(pos, chunk, 8) == 8) {
+    uint32_t length = chunk[4] | chunk[5] << 8 | chunk[6] << 16 | uint32_t(chunk[7]) << 24;
+    pos += 8;
+    if (std::equal(chunk, chunk + 4, "data"))
+      // 0 and 0xFFFFFFFF mean "unknown length" (streamed WAVs): not truncation.
+      return length != 0 && length != 0xFFFFFFFFu && size - pos < static_cast<int64_t>(length);
+    pos += length + (length & 1);
+  }
+  return false;
+}
+
+void check_truncation(bool truncated, const std::string& path) {
+  if (truncated)
+    throw Error(path, 0, "truncated WAV: the data chunk is shorter than its header says");
+}
+
 // A WAV whose header promises more data than the file holds is truncated: libsndfile quietly
 // shortens `frames`, so compare the data chunk's declared size with what is really there.
 void check_wav_length(const std::string& path, const AudioInfo& info) {
   if (info.format.rfind("wav/", 0) != 0) return;
   FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return;
-  unsigned char header[12];
-  bool truncated = false;
-  if (std::fread(header, 1, 12, f) == 12) {
-    unsigned char chunk[8];
-    while (std::fread(chunk, 1, 8, f) == 8) {
-      uint32_t size = chunk[4] | chunk[5] << 8 | chunk[6] << 16 | uint32_t(chunk[7]) << 24;
-      if (std::equal(chunk, chunk + 4, "data")) {
-        long here = std::ftell(f);
-        std::fseek(f, 0, SEEK_END);
-        long end = std::ftell(f);
-        // 0 and 0xFFFFFFFF mean "unknown length" (streamed WAVs): not truncation.
-        truncated = size != 0 && size != 0xFFFFFFFFu && end - here < static_cast<long>(size);
-        break;
-      }
-      if (std::fseek(f, size + (size & 1), SEEK_CUR) != 0) break;
-    }
-  }
-  std::fclose(f);
-  if (truncated)
-    throw Error(path, 0, "truncated WAV: the data chunk is shorter than its header says");
+  std::unique_ptr<FILE, int (*)(FILE*)> closer(f, std::fclose);
+  if (std::fseek(f, 0, SEEK_END) != 0) return;
+  const int64_t size = std::ftell(f);
+  auto read_at = [&](int64_t at, unsigned char* out, size_t n) -> size_t {
+    if (at > size || std::fseek(f, static_cast<long>(at), SEEK_SET) != 0) return 0;
+    return std::fread(out, 1, n, f);
+  };
+  check_truncation(wav_data_truncated(read_at, size), path);
+}
+
+// The samples of an opened file, as read_audio() returns them.
+void read_samples(SNDFILE* f, AudioClip& clip, const std::string& path) {
+  clip.samples.resize(static_cast<size_t>(clip.info.frames) * clip.info.channels);
+  sf_count_t got = sf().readf_float(f, clip.samples.data(), clip.info.frames);
+  if (got != clip.info.frames)
+    throw Error(path, 0,
+                "truncated audio: read " + std::to_string(got) + " of " +
+                    std::to_string(clip.info.frames) + " frames");
+  if (clip.info.is_float)
+    for (size_t i = 0; i < clip.samples.size(); ++i)
+      if (!std::isfinite(clip.samples[i]))
+        throw Error(path, 0, "sample " + std::to_string(i / clip.info.channels) + " is NaN or Inf");
 }
 
 }  // namespace
@@ -171,16 +233,25 @@ AudioClip read_audio(const std::string& path) {
   AudioClip clip;
   SndHandle f = open_audio(path, clip.info);
   check_wav_length(path, clip.info);
-  clip.samples.resize(static_cast<size_t>(clip.info.frames) * clip.info.channels);
-  sf_count_t got = sf().readf_float(f.get(), clip.samples.data(), clip.info.frames);
-  if (got != clip.info.frames)
-    throw Error(path, 0,
-                "truncated audio: read " + std::to_string(got) + " of " +
-                    std::to_string(clip.info.frames) + " frames");
-  if (clip.info.is_float)
-    for (size_t i = 0; i < clip.samples.size(); ++i)
-      if (!std::isfinite(clip.samples[i]))
-        throw Error(path, 0, "sample " + std::to_string(i / clip.info.channels) + " is NaN or Inf");
+  read_samples(f.get(), clip, path);
+  return clip;
+}
+
+AudioClip read_audio_bytes(std::string_view bytes, const std::string& name) {
+  AudioClip clip;
+  MemoryFile file{bytes};
+  SF_VIRTUAL_IO io = {MemoryFile::length, MemoryFile::seek, MemoryFile::read, MemoryFile::write,
+                      MemoryFile::tell};
+  SF_INFO sfinfo = {};
+  SndHandle f = opened(sf().open_virtual(&io, SFM_READ, &sfinfo, &file), sfinfo, name, clip.info);
+  if (clip.info.format.rfind("wav/", 0) == 0) {
+    auto read_at = [&](int64_t at, unsigned char* out, size_t n) -> size_t {
+      if (at >= static_cast<int64_t>(bytes.size())) return 0;
+      return bytes.copy(reinterpret_cast<char*>(out), n, static_cast<size_t>(at));
+    };
+    check_truncation(wav_data_truncated(read_at, static_cast<int64_t>(bytes.size())), name);
+  }
+  read_samples(f.get(), clip, name);
   return clip;
 }
 

@@ -2,6 +2,7 @@
 // Audio files through libsndfile: WAV, FLAC, OGG/Vorbis, OGG/Opus (where the library has it).
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tinyprep {
@@ -28,6 +29,10 @@ AudioInfo probe_audio(const std::string& path);
 
 /// Decodes the whole file; throws Error naming the file (not audio, truncated, NaN/Inf samples).
 AudioClip read_audio(const std::string& path);
+
+/// Decodes audio bytes in memory exactly as read_audio() decodes a file holding them (the same
+/// checks and errors, `name` naming the bytes in them).
+AudioClip read_audio_bytes(std::string_view bytes, const std::string& name);
 
 /// Decodes to int16 exactly as the file stores 16-bit PCM (no float round trip for PCM16).
 std::vector<int16_t> read_audio_int16(const std::string& path, AudioInfo* info = nullptr);

@@ -24,17 +24,31 @@ constexpr unsigned char kPcmGuidTail[14] = {0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 
 
 }  // namespace
 
+// Chunks libsndfile skips without reading them (a fixed list: it parses most others, and
+// treats unknown or unprintable ids in ways of its own).
+bool is_skipped_chunk(std::string_view id) {
+  return id == "JUNK" || id == "PAD " || id == "FLLR";
+}
+
 bool parse_wav_pcm16(std::string_view b, AudioInfo& info, std::string_view& samples) {
+  // Only a plain layout is taken: RIFF/WAVE, one fmt chunk, one data chunk and chunks that
+  // libsndfile only skips, laid end to end up to the last byte of the file. libsndfile reads
+  // the chunks after data too (a second data chunk, an all-zero id, a trailing stub change its
+  // verdict), so anything else goes to it: one verdict for every command.
   if (b.size() < 12 || b.compare(0, 4, "RIFF") != 0 || b.compare(8, 4, "WAVE") != 0) return false;
   int channels = 0;
   uint32_t rate = 0;
   bool have_fmt = false;
+  std::string_view data;
   size_t pos = 12;
-  while (pos + 8 <= b.size()) {
+  while (pos < b.size()) {
+    if (b.size() - pos < 8) return false;  // a stub of a chunk header
+    const std::string_view id = b.substr(pos, 4);
     const uint32_t size = u32(b, pos + 4);
     const size_t body = pos + 8;
-    if (b.compare(pos, 4, "fmt ") == 0) {
-      if (size < 16 || body + size > b.size()) return false;
+    if (size > b.size() - body) return false;  // longer than the file: libsndfile decides
+    if (id == "fmt ") {
+      if (have_fmt || data.data() || size < 16) return false;
       const uint16_t tag = u16(b, body);
       channels = u16(b, body + 2);
       rate = u32(b, body + 4);
@@ -45,25 +59,33 @@ bool parse_wav_pcm16(std::string_view b, AudioInfo& info, std::string_view& samp
         pcm = u16(b, body + 24) == 1 && std::memcmp(b.data() + body + 26, kPcmGuidTail, 14) == 0;
         if (u16(b, body + 18) != 16) return false;  // valid bits per sample
       }
-      if (!pcm || bits != 16 || channels < 1 || rate < 1 || rate > 0x7FFFFFFF ||
+      // libsndfile reads at most 1024 channels.
+      if (!pcm || bits != 16 || channels < 1 || channels > 1024 || rate < 1 || rate > 0x7FFFFFFF ||
           block_align != 2 * channels)
         return false;
       have_fmt = true;
-    } else if (b.compare(pos, 4, "data") == 0) {
-      // Unknown (streamed) or over-long lengths, and anything before fmt: libsndfile decides.
-      if (!have_fmt || size == 0xFFFFFFFFu || body + size > b.size()) return false;
-      const size_t frames = size / (2 * static_cast<size_t>(channels));
-      info.sample_rate = static_cast<int>(rate);
-      info.channels = channels;
-      info.frames = static_cast<int64_t>(frames);
-      info.format = "wav/pcm16";
-      info.is_float = false;
-      samples = b.substr(body, frames * channels * 2);
-      return true;
+    } else if (id == "data") {
+      // Unknown (streamed) or odd lengths (libsndfile counts the pad byte as data), empty data
+      // (libsndfile may take the rest of the file), a second data chunk, anything before fmt,
+      // and data that starts like WavPack or Ogg (which libsndfile refuses): libsndfile decides.
+      if (!have_fmt || data.data() || size == 0 || size == 0xFFFFFFFFu || (size & 1)) return false;
+      data = b.substr(body, size);
+      if (data.size() >= 4 && (data.substr(0, 4) == "wvpk" || data.substr(0, 4) == "OggS"))
+        return false;
+    } else if (!is_skipped_chunk(id)) {
+      return false;
     }
     pos = body + size + (size & 1);
   }
-  return false;
+  if (!data.data() || pos != b.size()) return false;
+  const size_t frames = data.size() / (2 * static_cast<size_t>(channels));
+  info.sample_rate = static_cast<int>(rate);
+  info.channels = channels;
+  info.frames = static_cast<int64_t>(frames);
+  info.format = "wav/pcm16";
+  info.is_float = false;
+  samples = data.substr(0, frames * channels * 2);
+  return true;
 }
 
 bool decode_wav_pcm16(std::string_view b, AudioClip& clip) {
