@@ -3,7 +3,7 @@
 # tests/data ($TEST_DATA), and fails on the first unmet expectation.
 set -euo pipefail
 : "${TINYPREP:?set TINYPREP to the tinyprep binary}"
-: "${TEST_DATA:?set TEST_DATA to the repository's tests/data}"
+: "${TEST_DATA:?set TEST_DATA to tests/data of the repository}"
 PY=/usr/bin/python3
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tinyprep-e2e.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
