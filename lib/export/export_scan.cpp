@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/signals.h"
+#include "manifest/dataset.h"
 
 namespace tinyprep {
 
@@ -24,7 +25,10 @@ ManifestScan scan_manifest(ManifestReader& reader, const std::string& source,
       ++scan.without_split;
       split = "all";
     }
-    ++scan.split_counts[split];
+    auto [counted, first_time] = scan.split_counts.try_emplace(split, 0);
+    // A split names TFRecord shards (and HDF5 groups): "../x" must not leave the output.
+    if (first_time) check_file_name_part(split, "split", s.source, s.line);
+    ++counted->second;
     std::string label = s.label();
     if (label.empty())
       ++scan.unlabeled;
@@ -57,7 +61,8 @@ ManifestScan scan_manifest(ManifestReader& reader, const std::string& source,
       same("config", scan.feature_config, "config");
     }
     ++scan.lines;
-    if (keep && keep->size() < keep_limit) {
+    // Once past the limit nothing more is kept: the caller reads the file again.
+    if (keep && scan.lines <= keep_limit) {
       keep->push_back(std::move(s));
       s = Sample();
     } else if (keep && !keep->empty()) {
