@@ -10,7 +10,12 @@ RunFn setup_import(CLI::App& app) {
   app.description(
       "Turn existing audio (WAV, FLAC, OGG), image (PNG, JPEG, BMP, PGM) and CSV files into\n"
       "manifest lines on stdout, referencing them in place, or copy them into a dataset with\n"
-      "--into DIR (files go to DIR/data/<label>/, DIR/samples.jsonl is appended to).\n\n"
+      "--into DIR (files go to DIR/data/<label>/, DIR/samples.jsonl is appended to).\n"
+      "An import into a dataset holds the dataset's lock (other imports and captures into it\n"
+      "wait) and is added whole or not at all. It skips symbolic links to files, with one\n"
+      "warning, unless --follow-symlinks: a link may point anywhere (~/.ssh, /etc), and the\n"
+      "copy would take that file into the dataset. Without --into, links are referenced as\n"
+      "they are.\n\n"
       "Examples:\n"
       "  tinyprep import --pattern '{label}_{group}_{take}.wav' fsdd/ > fsdd.jsonl\n"
       "  tinyprep import --layout folders speech_commands/ --into kws/\n"
@@ -29,6 +34,8 @@ RunFn setup_import(CLI::App& app) {
   app.add_option("--label", o->label, "label for every file");
   app.add_option("--group", o->group, "group for every file (a speaker, a session)");
   app.add_option("--into", o->into, "copy into this dataset folder (made when missing)");
+  app.add_flag("--follow-symlinks", o->follow_symlinks,
+               "--into: copy what symbolic links to files point to (default: skip them)");
   app.add_option("-o,--output", o->output, "manifest to write (default '-': stdout)");
   app.add_flag("--force", o->force, "replace an existing --output file");
   app.add_option("-j,--jobs", o->jobs, "threads (default: all cores)");

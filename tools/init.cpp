@@ -1,4 +1,5 @@
 // tinyprep init DIR: make an empty dataset folder.
+#include <algorithm>
 #include <filesystem>
 
 #include "command.h"
@@ -23,15 +24,19 @@ int run_init(const InitOptions& o) {
                          ? std::filesystem::absolute(o.dir).lexically_normal().filename().string()
                          : o.name;
   if (name.empty()) name = "dataset";
-  Dataset d = Dataset::create(o.dir, name, o.force);
-  if (!o.modality.empty()) d.info()["modality"] = o.modality;
-  if (!o.description.empty()) d.info()["description"] = o.description;
-  if (!o.license.empty()) d.info()["license"] = o.license;
-  for (const auto& label : o.labels) {
-    check_label(label, "--labels");
-    d.add_label(label);
-  }
-  d.save();
+  for (const auto& label : o.labels) check_label(label, "--labels");
+  // Under the dataset's lock, so that of two inits (or an init and an import or capture) one
+  // makes the dataset and the other sees it whole.
+  Json fields = Json::object();
+  if (!o.modality.empty()) fields["modality"] = o.modality;
+  if (!o.description.empty()) fields["description"] = o.description;
+  if (!o.license.empty()) fields["license"] = o.license;
+  Json labels = Json::array();
+  for (const auto& label : o.labels)
+    if (std::find(labels.begin(), labels.end(), label) == labels.end()) labels.push_back(label);
+  fields["labels"] = labels;
+  DatasetLock lock(o.dir);
+  Dataset::create(lock, name, o.force, fields);
   note("made dataset '" + name + "' in " + o.dir);
   return 0;
 }

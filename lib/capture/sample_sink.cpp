@@ -1,5 +1,6 @@
 #include "capture/sample_sink.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -8,10 +9,10 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <exception>
 #include <filesystem>
 #include <optional>
 
-#include "audio/audio_file.h"
 #include "core/diag.h"
 #include "core/error.h"
 #include "core/hash.h"
@@ -21,24 +22,68 @@ namespace tinyprep {
 namespace fs = std::filesystem;
 namespace {
 
-// The dataset in `dir`, or nullopt when `dir` does not exist yet or is an empty folder: it is
-// made with the first sample, so a capture that keeps nothing leaves nothing behind.
+// Throws Error naming `dir` when it (or, when it does not exist yet, the folder it would be
+// made in) cannot be written: found before any input is read, not with the first sample.
+void check_writable(const fs::path& dir) {
+  std::error_code ec;
+  fs::path at = fs::absolute(dir, ec).lexically_normal();
+  while (!fs::exists(at, ec) && at.has_relative_path()) at = at.parent_path();
+#ifndef _WIN32
+  if (::access(at.c_str(), W_OK) != 0)
+    throw Error(dir.string(), 0,
+                std::string("cannot write") +
+                    (at == fs::absolute(dir, ec).lexically_normal() ? "" : " in " + at.string()) +
+                    ": " + std::strerror(errno));
+#endif
+}
+
+// The dataset in `dir`, or nullopt when `dir` does not exist yet or holds nothing of anyone's
+// (Dataset::is_blank): it is made with the first sample, so a capture that keeps nothing
+// leaves nothing behind.
 std::optional<Dataset> open_existing(const std::string& dir) {
-  std::error_code ec;
-  if (!fs::exists(dir, ec) || (fs::is_directory(dir, ec) && fs::is_empty(dir, ec)))
-    return std::nullopt;
-  if (!Dataset::is_dataset(dir))
-    throw Error(dir, 0,
-                "is not a dataset folder (no dataset.json); 'tinyprep init " + dir + "' makes one");
-  return Dataset::open(dir);
+  if (Dataset::is_dataset(dir)) return Dataset::open(dir);
+  if (Dataset::is_blank(dir)) return std::nullopt;
+  throw Error(dir, 0,
+              "is not a dataset folder (no dataset.json); 'tinyprep init " + dir + "' makes one");
 }
 
-void remove_quietly(const std::string& path) {
-  std::error_code ec;
-  fs::remove(path, ec);
+// A file name removed on every way out unless kept.
+class TempFile {
+ public:
+  explicit TempFile(std::string path) : path_(std::move(path)) {}
+  ~TempFile() {
+    if (!path_.empty()) ::unlink(path_.c_str());
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  const std::string& path() const { return path_; }
+  void keep() { path_.clear(); }
+
+ private:
+  std::string path_;
+};
+
+// Writes `bytes` to the new file `path` and syncs it; errors name `shown`.
+void write_synced(const std::string& path, const std::string& bytes, const std::string& shown) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) throw Error(shown, 0, std::string("cannot write: ") + std::strerror(errno));
+  size_t done = 0;
+  int err = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      err = errno;
+      break;
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (!err && ::fsync(fd) != 0) err = errno;
+  if (::close(fd) != 0 && !err) err = errno;
+  if (err) throw Error(shown, 0, std::string("cannot write: ") + std::strerror(err));
 }
 
-// Moves `from` to `to` unless `to` exists (another capture may be writing the same label).
+// Moves `from` to `to` unless `to` exists.
 bool move_no_replace(const fs::path& from, const fs::path& to) {
 #ifdef _WIN32
   std::error_code ec;
@@ -54,6 +99,32 @@ bool move_no_replace(const fs::path& from, const fs::path& to) {
   ::unlink(from.c_str());
   return true;
 #endif
+}
+
+// A 16-bit PCM WAV file: the canonical 44-byte header, then the samples, little-endian.
+std::string wav16_bytes(const AudioSample& a) {
+  std::string out;
+  auto put = [&](uint32_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) out += static_cast<char>((v >> (8 * i)) & 0xff);
+  };
+  uint32_t data = static_cast<uint32_t>(a.pcm.size() * 2);
+  uint32_t channels = static_cast<uint32_t>(a.channels);
+  uint32_t rate = static_cast<uint32_t>(a.sample_rate);
+  out.reserve(44 + data);
+  out += "RIFF";
+  put(36 + data, 4);
+  out += "WAVEfmt ";
+  put(16, 4);
+  put(1, 2);  // PCM
+  put(channels, 2);
+  put(rate, 4);
+  put(rate * channels * 2, 4);
+  put(channels * 2, 2);
+  put(16, 2);
+  out += "data";
+  put(data, 4);
+  for (int16_t v : a.pcm) put(static_cast<uint16_t>(v), 2);
+  return out;
 }
 
 // {"<kind>": facts}, built without brace initialisation, which would make a one-element
@@ -87,7 +158,8 @@ Json format_facts(const std::string& modality, const Json& facts) {
 
 }  // namespace
 
-SampleSink::SampleSink(SinkOptions options) : options_(std::move(options)) {
+SampleSink::SampleSink(SinkOptions options)
+    : options_(std::move(options)), uncaught_(std::uncaught_exceptions()) {
   check_label(options_.label, "--label");
   if (auto existing = open_existing(options_.dataset)) {
     auto m = existing->info().find("modality");
@@ -96,10 +168,19 @@ SampleSink::SampleSink(SinkOptions options) : options_(std::move(options)) {
                   "is an " + m->get<std::string>() + " dataset; this capture makes " +
                       options_.modality + " samples");
   }
+  check_writable(options_.dataset);
   show_progress();
 }
 
 SampleSink::~SampleSink() {
+  // An error (a full disk, a read error) is ending the capture: say first what was kept.
+  if (!summarized_ && kept_ > 0 && std::uncaught_exceptions() > uncaught_) {
+    try {
+      summary("stopped by the error below");
+    } catch (...) {
+      // Nothing may leave a destructor; the error on its way is the one to report.
+    }
+  }
   clear_progress();
 }
 
@@ -114,31 +195,16 @@ std::string SampleSink::write(const Payload& sample) {
       csv["rate"] = static_cast<int64_t>(t->rate);
     else if (t->rate > 0)
       csv["rate"] = t->rate;
-    return place(".csv", &text, nullptr, facts("csv", std::move(csv)));
+    return place(".csv", text, facts("csv", std::move(csv)));
   }
   if (const auto* f = std::get_if<FrameSample>(&sample)) return write_image(rgb565_to_rgb(*f));
   const auto& a = std::get<AudioSample>(sample);
-  fs::path folder = dataset_.dir() / "data" / fs::path(options_.label);
-  fs::create_directories(folder);
-  std::string tmp = temp_name_for((folder / "capture.wav").string());
-  try {
-    write_wav16(tmp, a.pcm.data(), a.frames(), a.channels, a.sample_rate, true);
-  } catch (...) {
-    remove_quietly(tmp);
-    throw;
-  }
   Json audio{{"sample_rate", a.sample_rate},
              {"channels", a.channels},
              {"frames", a.frames()},
              {"duration", double(a.frames()) / a.sample_rate},
              {"format", "wav/pcm16"}};
-  std::string id;
-  try {
-    id = place(".wav", nullptr, &tmp, facts("audio", std::move(audio)));
-  } catch (...) {
-    remove_quietly(tmp);
-    throw;
-  }
+  std::string id = place(".wav", wav16_bytes(a), facts("audio", std::move(audio)));
   bool silent = true;
   for (int16_t v : a.pcm) silent = silent && v == 0;
   if (silent)
@@ -152,33 +218,30 @@ std::string SampleSink::write_image(const Image& image) {
   Json image_facts{{"width", image.info.width},
                    {"height", image.info.height},
                    {"channels", image.info.channels}};
-  return place(".png", &bytes, nullptr, facts("image", std::move(image_facts)));
+  return place(".png", bytes, facts("image", std::move(image_facts)));
 }
 
-// Puts a sample's file under data/<label>/ named by its content hash, then appends its line.
-std::string SampleSink::place(const std::string& ext, const std::string* bytes,
-                              const std::string* file, Json facts) {
-  if (kept_ == 0) first_sample(facts);
-  std::string sha = bytes ? sha256_hex(*bytes) : sha256_file_hex(*file);
-  std::string id;
-  std::string rel;
-  for (;;) {
-    id = make_id(options_.label) + "-" + sha.substr(0, 8);
-    rel = dataset_.reserve_media_path(options_.label, id, ext);
-    fs::path final_path = dataset_.dir() / rel;
-    if (bytes) {
-      std::string tmp = temp_name_for(final_path.string());
-      try {
-        write_file_atomic(tmp, *bytes, true);
-        if (move_no_replace(tmp, final_path)) break;
-      } catch (...) {
-        remove_quietly(tmp);
-        throw;
-      }
-      remove_quietly(tmp);
-    } else if (move_no_replace(*file, final_path)) {
-      break;
-    }
+// Under the dataset's lock: writes a sample's file into data/<label>/ (a temporary name in
+// that folder, synced, then moved to a name made of its content hash) and appends its line.
+std::string SampleSink::place(const std::string& ext, const std::string& bytes, Json facts) {
+  DatasetLock lock(options_.dataset);
+  if (!opened_) first_sample(lock, facts);
+  std::string sha = sha256_hex(bytes);
+  std::string id = make_id(options_.label) + "-" + sha.substr(0, 8);
+  bool reuse = false;
+  std::string rel = dataset_.reserve_media_path(
+      lock, options_.label, id, ext, sha,
+      [&](const std::string& path) { return dataset_.lists_path(path); }, reuse);
+  fs::path final_path = dataset_.dir() / rel;
+  // The file this sample moved into place, removed again when its line cannot be written.
+  std::optional<TempFile> placed;
+  if (!reuse) {
+    TempFile temp(temp_name_for(final_path.string()));
+    write_synced(temp.path(), bytes, final_path.string());
+    if (!move_no_replace(temp.path(), final_path))
+      throw Error(final_path.string(), 0, "appeared while this capture held the dataset's lock");
+    temp.keep();
+    placed.emplace(final_path.string());
   }
   Json line{{"id", id}, {"path", rel}, {"label", options_.label}};
   if (!options_.group.empty()) line["group"] = options_.group;
@@ -186,26 +249,33 @@ std::string SampleSink::place(const std::string& ext, const std::string* bytes,
   line["source"] = options_.source;
   line["captured_at"] = utc_timestamp();
   for (auto& [key, value] : facts.items()) line[key] = value;
-  append_manifest_line(dataset_.manifest(), line);
+  dataset_.append_lines(lock, dump_line(line) + "\n");
+  if (placed) placed->keep();
   ++kept_;
   show_progress();
   return id;
 }
 
-// Records the label (and the modality and format when the dataset has none) in dataset.json,
-// re-read first so that a capture running beside this one keeps its label too.
-void SampleSink::first_sample(const Json& facts) {
+// Opens (or makes) the dataset and records the label (and the modality and format when the
+// dataset has none) in dataset.json, read under the lock, so that a capture or import running
+// beside this one keeps its label too.
+void SampleSink::first_sample(const DatasetLock& lock, const Json& facts) {
   if (auto existing = open_existing(options_.dataset)) {
     dataset_ = std::move(*existing);
   } else {
-    fs::path dir = options_.dataset;
-    dataset_ =
-        Dataset::create(dir, fs::absolute(dir).lexically_normal().filename().string(), false);
+    std::string name = lock.dir().filename().string();
+    dataset_ = Dataset::create(lock, name.empty() ? "dataset" : name, false);
     clear_progress();
     note("made dataset '" + dataset_.name() + "' in " + options_.dataset);
   }
-  bool changed = dataset_.add_label(options_.label);
   Json& info = dataset_.info();
+  auto m = info.find("modality");
+  if (m != info.end() && m->is_string() && *m != options_.modality)
+    throw Error(dataset_.info_file().string(), 0,
+                "is an " + m->get<std::string>() + " dataset; this capture makes " +
+                    options_.modality + " samples");
+  opened_ = true;
+  bool changed = dataset_.add_label(options_.label);
   if (!info.contains("modality") || info["modality"].is_null()) {
     info["modality"] = options_.modality;
     changed = true;
@@ -222,7 +292,7 @@ void SampleSink::first_sample(const Json& facts) {
            value.dump());
     }
   }
-  if (changed) dataset_.save();
+  if (changed) dataset_.save(lock);
 }
 
 void SampleSink::show_progress() {
@@ -255,6 +325,7 @@ void SampleSink::warn(const std::string& what) {
 }
 
 void SampleSink::summary(const std::string& details) {
+  summarized_ = true;
   clear_progress();
   std::string what = "kept " + std::to_string(kept_) +
                      (options_.count > 0 ? " of " + std::to_string(options_.count) : "") +

@@ -1,7 +1,9 @@
 #pragma once
 // Where captured samples go: each finished sample is written at once as a file under
-// DATASET/data/<label>/ (temporary name, then rename) and then its manifest line is appended,
-// so a crash or Ctrl-C never loses a finished sample nor leaves a half-written one.
+// DATASET/data/<label>/ (temporary name in that folder, then moved into place) and then its
+// manifest line is appended, both under the dataset's lock, so a crash or Ctrl-C never loses a
+// finished sample nor leaves a half-written one, and captures beside this one (or imports)
+// lose nothing either.
 #include <string>
 
 #include "capture/stream_parser.h"
@@ -22,9 +24,11 @@ struct SinkOptions {
 class SampleSink {
  public:
   /// Checks the dataset (made with the first sample when the folder does not exist); throws
-  /// Error when the folder is not a dataset, the label is unusable, or the dataset holds
-  /// another modality.
+  /// Error when the folder is not a dataset, the label is unusable, the dataset holds another
+  /// modality, or the folder (or where it would be made) cannot be written.
   explicit SampleSink(SinkOptions options);
+  /// When an error ends the capture after samples were kept, prints the summary line (the
+  /// error itself follows it).
   ~SampleSink();
   SampleSink(const SampleSink&) = delete;
   SampleSink& operator=(const SampleSink&) = delete;
@@ -47,16 +51,18 @@ class SampleSink {
   void summary(const std::string& details);
 
  private:
-  std::string place(const std::string& ext, const std::string* bytes, const std::string* file,
-                    Json facts);
-  void first_sample(const Json& facts);
+  std::string place(const std::string& ext, const std::string& bytes, Json facts);
+  void first_sample(const DatasetLock& lock, const Json& facts);
   void show_progress();
   void clear_progress();
 
   SinkOptions options_;
   Dataset dataset_;  // opened (or made) with the first sample
+  bool opened_ = false;
   long kept_ = 0;
   bool progress_shown_ = false;
+  bool summarized_ = false;
+  int uncaught_ = 0;  // std::uncaught_exceptions() when made
 };
 
 /// RGB565 pixels as an 8-bit RGB image, each channel widened by repeating its top bits

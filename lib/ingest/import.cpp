@@ -1,6 +1,11 @@
 #include "ingest/import.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <regex>
@@ -39,7 +44,24 @@ bool hidden(const fs::path& p) {
   return !name.empty() && name[0] == '.';
 }
 
-std::vector<Candidate> collect(const ImportOptions& o) {
+// Symbolic links to files that an import into a dataset passes over (without
+// --follow-symlinks): counted, and one warning names the first.
+struct SkippedLinks {
+  long count = 0;
+  std::string first;
+  void add(const fs::path& p) {
+    if (count++ == 0) first = p.string();
+  }
+};
+
+// Copying into a dataset copies what a symbolic link points to only when the user asks.
+bool skip_link(const ImportOptions& o, const fs::path& p, bool is_link, SkippedLinks& links) {
+  if (!is_link || o.into.empty() || o.follow_symlinks) return false;
+  links.add(p);
+  return true;
+}
+
+std::vector<Candidate> collect(const ImportOptions& o, SkippedLinks& links) {
   std::vector<Candidate> out;
   for (const auto& src : o.sources) {
     std::error_code ec;
@@ -47,6 +69,7 @@ std::vector<Candidate> collect(const ImportOptions& o) {
     if (!fs::exists(st)) throw Error(src, 0, "no such file or folder");
     fs::path root = fs::absolute(src).lexically_normal();
     if (fs::is_regular_file(st)) {
+      if (skip_link(o, src, fs::is_symlink(fs::symlink_status(src, ec)), links)) continue;
       Candidate c;
       c.file = root;
       c.relative = root.filename();
@@ -66,6 +89,7 @@ std::vector<Candidate> collect(const ImportOptions& o) {
         continue;
       }
       if (!it->is_regular_file()) continue;
+      if (skip_link(o, it->path(), it->is_symlink(ec), links)) continue;
       Candidate c;
       c.file = it->path();
       c.relative = it->path().lexically_relative(root);
@@ -122,8 +146,8 @@ std::string unique_id(std::string id, std::set<std::string>& taken) {
   return id;
 }
 
-std::set<std::string> existing_ids(const Dataset& d) {
-  std::set<std::string> ids;
+// The ids and paths samples.jsonl lists (read under the dataset's lock).
+void read_existing(const Dataset& d, std::set<std::string>& ids, std::set<std::string>& paths) {
   ManifestReader reader(d.manifest().string());
   Sample s;
   while (reader.next(s)) {
@@ -131,8 +155,8 @@ std::set<std::string> existing_ids(const Dataset& d) {
     std::string path = s.str("path");
     if (!path.empty() && escapes_folder(path))
       s.fail("path '" + path + "' escapes the dataset folder");
+    if (!path.empty()) paths.insert(path);
   }
-  return ids;
 }
 
 void probe(Candidate& c) {
@@ -165,18 +189,105 @@ Json make_line(const Candidate& c, const std::string& path) {
   return line;
 }
 
-void copy_file_atomic(const fs::path& from, const fs::path& to) {
-  std::string temp = temp_name_for(to.string());
-  std::error_code ec;
-  fs::copy_file(from, temp, ec);
-  if (ec) {
-    fs::remove(temp);
-    throw Error(to.string(), 0, "cannot copy " + from.string() + ": " + ec.message());
+// A descriptor closed on every way out.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
   }
-  // Never replace a file that appeared meanwhile: link() fails when `to` exists.
-  fs::create_hard_link(temp, to, ec);
-  fs::remove(temp);
-  if (ec) throw Error(to.string(), 0, "cannot create: " + ec.message());
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  /// Closes now; the error of close() (deferred write errors of some file systems) or 0.
+  int close() {
+    int fd = fd_;
+    fd_ = -1;
+    return ::close(fd) == 0 ? 0 : errno;
+  }
+
+ private:
+  int fd_;
+};
+
+// A file name removed unless kept: a temporary copy, or the copies of an import that failed.
+class RemoveUnlessKept {
+ public:
+  RemoveUnlessKept() = default;
+  RemoveUnlessKept(const RemoveUnlessKept&) = delete;
+  RemoveUnlessKept& operator=(const RemoveUnlessKept&) = delete;
+  ~RemoveUnlessKept() {
+    for (const auto& p : files_) {
+      std::error_code ec;
+      fs::remove(p, ec);
+    }
+  }
+  void add(fs::path p) { files_.push_back(std::move(p)); }
+  void keep() { files_.clear(); }
+
+ private:
+  std::vector<fs::path> files_;
+};
+
+// Writes a dataset.json back as it was, unless kept.
+class RestoreInfo {
+ public:
+  RestoreInfo(const Dataset& before, const DatasetLock& lock) : before_(before), lock_(lock) {}
+  RestoreInfo(const RestoreInfo&) = delete;
+  RestoreInfo& operator=(const RestoreInfo&) = delete;
+  ~RestoreInfo() {
+    if (!armed_) return;
+    try {
+      before_.save(lock_);
+    } catch (const Error&) {
+      // The error that brought us here (a full disk, say) is the one to report.
+    }
+  }
+  void keep() { armed_ = false; }
+
+ private:
+  const Dataset& before_;
+  const DatasetLock& lock_;
+  bool armed_ = true;
+};
+
+// Copies `from` to a temporary name beside `to` (synced), then links it to `to`, which must
+// not exist: never a partial file under `to`, never a file replaced. Without `follow`, a
+// symbolic link is refused here too (it may have replaced the file since it was found).
+void copy_file_atomic(const fs::path& from, const fs::path& to, bool follow) {
+  Fd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW)));
+  if (in.get() < 0) {
+    int err = errno;
+    throw Error(from.string(), 0,
+                err == ELOOP ? "is a symbolic link now (give --follow-symlinks to copy what "
+                               "it points to)"
+                             : "cannot read: " + std::string(std::strerror(err)));
+  }
+  std::string temp = temp_name_for(to.string());
+  Fd out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (out.get() < 0) throw Error(to.string(), 0, "cannot write: " + std::string(strerror(errno)));
+  RemoveUnlessKept temp_file;
+  temp_file.add(temp);
+  std::vector<char> buffer(1 << 16);
+  for (;;) {
+    ssize_t n = ::read(in.get(), buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw Error(from.string(), 0, "cannot read: " + std::string(strerror(errno)));
+    if (n == 0) break;
+    for (ssize_t done = 0; done < n;) {
+      ssize_t w = ::write(out.get(), buffer.data() + done, static_cast<size_t>(n - done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) throw Error(to.string(), 0, "cannot write: " + std::string(strerror(errno)));
+      done += w;
+    }
+  }
+  int err = ::fsync(out.get()) == 0 ? 0 : errno;
+  int close_err = out.close();
+  if (!err) err = close_err;
+  if (err) throw Error(to.string(), 0, "cannot write: " + std::string(strerror(err)));
+  // link() fails when `to` exists: a file that appeared meanwhile is never replaced.
+  if (::link(temp.c_str(), to.c_str()) != 0)
+    throw Error(to.string(), 0, "cannot create: " + std::string(strerror(errno)));
 }
 
 }  // namespace
@@ -189,37 +300,39 @@ ImportResult run_import(const ImportOptions& o) {
   if (!o.label.empty()) check_label(o.label, "--label");
 
   ImportResult result;
-  std::vector<Candidate> all = collect(o);
+  SkippedLinks links;
+  std::vector<Candidate> all = collect(o, links);
+  if (links.count) {
+    warn(links.first, 0,
+         "is a symbolic link: skipped" +
+             (links.count > 1 ? " with " + std::to_string(links.count - 1) + " more" : "") +
+             " (give --follow-symlinks to copy what links point to)");
+    result.skipped += links.count;
+  }
   std::vector<Candidate> files;
   for (auto& c : all)
     if (name_sample(o, pattern, c, result.skipped)) files.push_back(std::move(c));
   if (files.empty()) throw Error(o.sources.front(), 0, "no media files to import");
 
-  std::optional<Dataset> dataset;
-  std::set<std::string> taken;
-  if (!o.into.empty()) {
-    if (!Dataset::is_dataset(o.into)) {
-      dataset = Dataset::create(o.into, fs::absolute(o.into).lexically_normal().filename(), false);
-      note("made dataset folder " + o.into);
-    } else {
-      dataset = Dataset::open(o.into);
-    }
-    taken = existing_ids(*dataset);
+  if (!o.into.empty())
     for (const auto& c : files)
       if (c.label.empty())
         throw Error(c.file.string(), 0, "no label (give --label, --pattern or --layout folders)");
-  }
-  for (auto& c : files) {
-    fs::path rel = c.relative;
-    rel.replace_extension();
-    std::string id = rel.generic_string();
-    std::replace(id.begin(), id.end(), '/', '-');
-    c.id = unique_id(make_id(id), taken);
-  }
+  auto assign_ids = [&](std::set<std::string>& taken) {
+    for (auto& c : files) {
+      fs::path rel = c.relative;
+      rel.replace_extension();
+      std::string id = rel.generic_string();
+      std::replace(id.begin(), id.end(), '/', '-');
+      c.id = unique_id(make_id(id), taken);
+    }
+  };
 
   Progress progress("import", static_cast<long>(files.size()));
-  if (!dataset) {
+  if (o.into.empty()) {
     // Reference in place: stream lines in input order as the pool finishes them.
+    std::set<std::string> taken;
+    assign_ids(taken);
     ManifestWriter writer(o.output, o.force);
     parallel_ordered(
         static_cast<long>(files.size()), o.jobs, [&](long i) { probe(files[i]); },
@@ -239,35 +352,57 @@ ImportResult run_import(const ImportOptions& o) {
       static_cast<long>(files.size()), o.jobs, [&](long i) { probe(files[i]); },
       [&](long i) { progress.update(i + 1); });
   progress.finish();
-  std::vector<fs::path> copied;
-  std::string manifest_text;
-  try {
-    if (fs::exists(dataset->manifest())) manifest_text = read_file(dataset->manifest().string());
-    if (!manifest_text.empty() && manifest_text.back() != '\n') manifest_text += '\n';
-    for (auto& c : files) {
-      check_interrupted();
-      std::string ext = c.file.extension().string();
-      std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
-      // Keep the original file name (made safe): rules such as TensorFlow's speech_commands
-      // split hash it. The id stays what it was; only a clash in the folder renames the file.
-      std::string name = make_id(c.file.stem().string());
-      std::string rel = dataset->reserve_media_path(c.label, name, ext);
-      fs::path dest = dataset->dir() / rel;
-      copy_file_atomic(c.file, dest);
-      copied.push_back(dest);
-      manifest_text += dump_line(make_line(c, rel)) + "\n";
-      dataset->add_label(c.label);
+
+  // Then, holding the dataset's lock: read what writers before this one left (dataset.json,
+  // the lines), copy the files in, write dataset.json and last samples.jsonl (whole, by rename):
+  // the import is in the dataset completely or not at all.
+  DatasetLock lock(o.into);
+  bool made = !Dataset::is_dataset(lock.dir());
+  Dataset dataset = Dataset::open_or_create(lock);
+  if (made) note("made dataset folder " + o.into);
+  const Dataset before = dataset;
+  dataset.repair_manifest(lock);
+  std::set<std::string> taken, listed;
+  read_existing(dataset, taken, listed);
+  assign_ids(taken);
+  std::string manifest_text = read_file(dataset.manifest().string());
+  RemoveUnlessKept copied;
+  for (auto& c : files) {
+    check_interrupted();
+    std::string ext = c.file.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+    // Keep the original file name (made safe): rules such as TensorFlow's speech_commands
+    // split hash it. The id stays what it was; only a clash in the folder renames the file.
+    std::string name = make_id(c.file.stem().string());
+    bool reuse = false;
+    std::string rel = dataset.reserve_media_path(
+        lock, c.label, name, ext, c.line["sha256"].get<std::string>(),
+        [&](const std::string& path) { return listed.count(path) > 0; }, reuse);
+    if (!reuse) {
+      fs::path dest = dataset.dir() / rel;
+      copy_file_atomic(c.file, dest, o.follow_symlinks);
+      copied.add(dest);
     }
-    write_file_atomic(dataset->manifest().string(), manifest_text, true);
-  } catch (...) {
-    for (const auto& p : copied) fs::remove(p);
-    throw;
+    listed.insert(rel);
+    manifest_text += dump_line(make_line(c, rel)) + "\n";
+    dataset.add_label(c.label);
   }
-  if (dataset->info().value("modality", Json()).is_null())
-    dataset->info()["modality"] = files.front().kind == MediaKind::kAudio   ? "audio"
-                                  : files.front().kind == MediaKind::kImage ? "image"
-                                                                            : "imu";
-  dataset->save();
+  if (dataset.info().value("modality", Json()).is_null())
+    dataset.info()["modality"] = files.front().kind == MediaKind::kAudio   ? "audio"
+                                 : files.front().kind == MediaKind::kImage ? "image"
+                                                                           : "imu";
+  // dataset.json first: a run killed between the two leaves at most a label without samples,
+  // and a re-run adds the same lines. When samples.jsonl cannot be written, dataset.json is
+  // put back as it was.
+  if (dataset.info() != before.info()) {
+    dataset.save(lock);
+    RestoreInfo restore(before, lock);
+    dataset.rewrite_manifest(lock, manifest_text);
+    restore.keep();
+  } else {
+    dataset.rewrite_manifest(lock, manifest_text);
+  }
+  copied.keep();
   result.imported = static_cast<long>(files.size());
   return result;
 }

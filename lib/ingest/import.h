@@ -14,6 +14,7 @@ struct ImportOptions {
   std::string group;                 ///< one group for all
   std::string into;                  ///< copy into this dataset folder
   std::string output = "-";          ///< manifest output when not --into
+  bool follow_symlinks = false;      ///< --into: copy what a symbolic link points to
   bool force = false;
   unsigned jobs = 0;
 };

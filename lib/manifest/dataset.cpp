@@ -1,16 +1,132 @@
 #include "manifest/dataset.h"
 
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 
+#include "core/diag.h"
 #include "core/error.h"
+#include "core/hash.h"
 
 namespace tinyprep {
 namespace fs = std::filesystem;
 
+namespace {
+
+#ifndef _WIN32
+std::string errno_text(int err) {
+  return std::strerror(err);
+}
+
+// Closes a descriptor on every way out.
+class FdCloser {
+ public:
+  explicit FdCloser(int fd) : fd_(fd) {}
+  ~FdCloser() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FdCloser(const FdCloser&) = delete;
+  FdCloser& operator=(const FdCloser&) = delete;
+
+ private:
+  int fd_;
+};
+
+// Reads `size` bytes at `offset` (short only at the end of the file).
+std::string pread_all(int fd, off_t offset, size_t size, const std::string& path) {
+  std::string out(size, '\0');
+  size_t done = 0;
+  while (done < size) {
+    ssize_t n = ::pread(fd, out.data() + done, size - done, offset + static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw Error(path, 0, "cannot read: " + errno_text(errno));
+    if (n == 0) break;
+    done += static_cast<size_t>(n);
+  }
+  out.resize(done);
+  return out;
+}
+#endif
+
+}  // namespace
+
+DatasetLock::DatasetLock(const fs::path& dir) : dir_(fs::absolute(dir).lexically_normal()) {
+  fs::path file = dir_ / ".lock";
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec) throw Error(dir.string(), 0, "cannot create: " + ec.message());
+#ifdef _WIN32
+  HANDLE h = CreateFileW(file.c_str(), GENERIC_READ | GENERIC_WRITE,
+                         FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                         OPEN_ALWAYS, FILE_ATTRIBUTE_HIDDEN, nullptr);
+  if (h == INVALID_HANDLE_VALUE)
+    throw Error(file.string(), 0,
+                "cannot open the lock file (error " + std::to_string(GetLastError()) + ")");
+  OVERLAPPED at{};
+  if (!LockFileEx(h, LOCKFILE_EXCLUSIVE_LOCK, 0, 1, 0, &at)) {
+    DWORD err = GetLastError();
+    CloseHandle(h);
+    throw Error(file.string(), 0, "cannot lock (error " + std::to_string(err) + ")");
+  }
+  handle_ = h;
+#else
+  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0 && (errno == EROFS || errno == EACCES))
+    fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);  // flock needs no write access
+  if (fd < 0) {
+    throw Error(file.string(), 0, "cannot make the dataset's lock file: " + errno_text(errno));
+  }
+  while (::flock(fd, LOCK_EX) != 0) {
+    if (errno == EINTR) continue;
+    int err = errno;
+    ::close(fd);
+    throw Error(file.string(), 0, "cannot lock: " + errno_text(err));
+  }
+  fd_ = fd;
+#endif
+}
+
+DatasetLock::~DatasetLock() {
+#ifdef _WIN32
+  if (handle_) {
+    OVERLAPPED at{};
+    UnlockFileEx(static_cast<HANDLE>(handle_), 0, 1, 0, &at);
+    CloseHandle(static_cast<HANDLE>(handle_));
+  }
+#else
+  if (fd_ >= 0) ::close(fd_);  // closing the last descriptor releases the flock
+#endif
+}
+
 bool Dataset::is_dataset(const fs::path& dir) {
   std::error_code ec;
   return fs::is_regular_file(dir / "dataset.json", ec);
+}
+
+bool Dataset::is_blank(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return true;
+  if (!fs::is_directory(dir, ec)) return false;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (!name.empty() && name[0] == '.') continue;
+    if (name == "data" && entry.is_directory(ec) && fs::is_empty(entry.path(), ec)) continue;
+    if (name == "samples.jsonl" && entry.is_regular_file(ec) &&
+        fs::file_size(entry.path(), ec) == 0)
+      continue;
+    return false;
+  }
+  return !ec;
 }
 
 Dataset Dataset::open(const fs::path& dir) {
@@ -22,20 +138,29 @@ Dataset Dataset::open(const fs::path& dir) {
   return d;
 }
 
-Dataset Dataset::create(const fs::path& dir, const std::string& name, bool force) {
+Dataset Dataset::create(const DatasetLock& lock, const std::string& name, bool force,
+                        const Json& fields) {
+  const fs::path& dir = lock.dir();
   std::error_code ec;
   if (is_dataset(dir) && !force)
     throw Error(dir.string(), 0, "is already a dataset (use --force to reset dataset.json)");
-  fs::create_directories(dir / "data", ec);
-  if (ec) throw Error(dir.string(), 0, "cannot create: " + ec.message());
   Dataset d;
-  d.dir_ = fs::absolute(dir).lexically_normal();
+  d.dir_ = dir;
+  if (!fs::exists(d.manifest(), ec)) write_file_atomic(d.manifest().string(), "", false);
+  fs::create_directories(dir / "data", ec);
+  if (ec) throw Error((dir / "data").string(), 0, "cannot create: " + ec.message());
   d.info_ = Json{
       {"name", name},        {"version", "1.0.0"},      {"description", ""},       {"license", ""},
       {"modality", nullptr}, {"labels", Json::array()}, {"format", Json::object()}};
-  d.save();
-  if (!fs::exists(d.manifest(), ec)) write_file_atomic(d.manifest().string(), "", false);
+  for (const auto& [key, value] : fields.items()) d.info_[key] = value;
+  d.save(lock);
   return d;
+}
+
+Dataset Dataset::open_or_create(const DatasetLock& lock) {
+  if (is_dataset(lock.dir())) return open(lock.dir());
+  std::string name = lock.dir().filename().string();
+  return create(lock, name.empty() ? "dataset" : name, false);
 }
 
 std::string Dataset::name() const {
@@ -62,23 +187,118 @@ bool Dataset::add_label(const std::string& label) {
   return true;
 }
 
-void Dataset::save() const {
+void Dataset::save(const DatasetLock&) const {
   write_file_atomic(info_file().string(), info_.dump(2) + "\n", true);
 }
 
-std::string Dataset::reserve_media_path(const std::string& label, std::string& id,
-                                        const std::string& ext) const {
+void Dataset::save() const {
+  DatasetLock lock(dir_);
+  save(lock);
+}
+
+std::string Dataset::reserve_media_path(const DatasetLock&, const std::string& label,
+                                        std::string& id, const std::string& ext,
+                                        const std::string& sha256,
+                                        const std::function<bool(const std::string&)>& listed,
+                                        bool& reuse) const {
   fs::path folder = dir_ / "data" / fs::path(label);
   std::error_code ec;
   fs::create_directories(folder, ec);
   if (ec) throw Error(folder.string(), 0, "cannot create: " + ec.message());
   std::string base = id;
+  reuse = false;
   for (int n = 2;; ++n) {
     fs::path candidate = folder / fs::path(id + ext);
-    if (!fs::exists(candidate, ec)) break;
+    std::string rel = (fs::path("data") / fs::path(label) / fs::path(id + ext)).generic_string();
+    fs::file_status st = fs::symlink_status(candidate, ec);
+    if (!fs::exists(st)) return rel;
+    if (fs::is_regular_file(st) && sha256_file_hex(candidate.string()) == sha256 && !listed(rel)) {
+      reuse = true;
+      return rel;
+    }
     id = base + "-" + std::to_string(n);
   }
-  return (fs::path("data") / fs::path(label) / fs::path(id + ext)).generic_string();
+}
+
+bool Dataset::lists_path(const std::string& path) const {
+  std::error_code ec;
+  if (!fs::exists(manifest(), ec)) return false;
+  LineReader lines(manifest().string());
+  for (std::string line; lines.next(line);) {
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    Json j = Json::parse(line, nullptr, false);
+    if (!j.is_object()) continue;  // a torn or broken line lists nothing
+    auto it = j.find("path");
+    if (it != j.end() && it->is_string() && it->get<std::string>() == path) return true;
+  }
+  return false;
+}
+
+void Dataset::repair_manifest(const DatasetLock& lock) const {
+  append_lines(lock, {});
+}
+
+void Dataset::append_lines(const DatasetLock&, std::string_view lines) const {
+  std::string path = manifest().string();
+#ifdef _WIN32
+  std::string text(lines);
+  std::error_code ec;
+  std::string old = fs::exists(path, ec) ? read_file(path) : std::string();
+  if (!old.empty() && old.back() != '\n') old += '\n';
+  write_file_atomic(path, old + text, true);
+#else
+  int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw Error(path, 0, "cannot open: " + errno_text(errno));
+  FdCloser closer(fd);
+  struct stat st;
+  if (::fstat(fd, &st) != 0) throw Error(path, 0, "cannot read: " + errno_text(errno));
+  off_t size = st.st_size;
+  std::string text;
+  if (size > 0 && pread_all(fd, size - 1, 1, path) != "\n") {
+    // A killed writer left a last line without its newline: find where that line starts.
+    off_t start = size;
+    while (start > 0) {
+      off_t from = std::max<off_t>(0, start - 65536);
+      std::string chunk = pread_all(fd, from, static_cast<size_t>(start - from), path);
+      size_t nl = chunk.rfind('\n');
+      if (nl != std::string::npos) {
+        start = from + static_cast<off_t>(nl) + 1;
+        break;
+      }
+      start = from;
+    }
+    std::string tail = pread_all(fd, start, static_cast<size_t>(size - start), path);
+    if (Json::accept(tail)) {
+      text = "\n";  // a whole line that only lacks its newline (an edited file)
+    } else {
+      if (::ftruncate(fd, start) != 0) throw Error(path, 0, "cannot repair: " + errno_text(errno));
+      tinyprep::warn(path, 0, "dropped a partial last line (a writer was stopped mid-line)");
+      size = start;
+    }
+  }
+  text += lines;
+  size_t done = 0;
+  int err = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      err = n < 0 ? errno : EIO;
+      break;
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (err == 0 && ::fsync(fd) != 0) err = errno;
+  if (err != 0) {
+    // Only whole lines: take back what this write added.
+    if (::ftruncate(fd, size) == 0) ::fsync(fd);
+    throw Error(path, 0, "cannot append: " + errno_text(err));
+  }
+#endif
+}
+
+void Dataset::rewrite_manifest(const DatasetLock&, std::string_view text) const {
+  write_file_atomic(manifest().string(), text, true);
 }
 
 bool is_valid_utf8(std::string_view s) {

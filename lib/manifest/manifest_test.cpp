@@ -137,23 +137,6 @@ TEST_CASE("the sample schema names what is wrong") {
             .empty());
 }
 
-TEST_CASE("datasets are made, reopened and never overwrite media") {
-  TempDir dir;
-  Dataset d = Dataset::create(dir.path / "ds", "ds", false);
-  CHECK(fs::exists(dir.path / "ds/samples.jsonl"));
-  CHECK(fs::is_directory(dir.path / "ds/data"));
-  CHECK_THROWS_AS(Dataset::create(dir.path / "ds", "ds", false), Error);
-  CHECK(d.add_label("yes"));
-  CHECK_FALSE(d.add_label("yes"));
-  d.save();
-  CHECK(Dataset::open(dir.path / "ds").labels() == std::vector<std::string>{"yes"});
-  std::string id = "clip";
-  CHECK(d.reserve_media_path("yes", id, ".wav") == "data/yes/clip.wav");
-  write_text(dir.path / "ds/data/yes/clip.wav", "x");
-  CHECK(d.reserve_media_path("yes", id, ".wav") == "data/yes/clip-2.wav");
-  CHECK(id == "clip-2");
-}
-
 TEST_CASE("Sample::resolve joins relative paths to the base, normalised") {
   tinyprep::Sample s;
   s.base = "/data/set";
