@@ -31,8 +31,13 @@ RunFn setup_capture(CLI::App& app) {
   auto o = std::make_shared<CaptureCli>();
   app.description(
       "Record samples into a dataset: each finished sample is written at once under\n"
-      "data/<label>/ with its manifest line. Ctrl-C or an unplugged device keeps every\n"
-      "finished sample; the exit code is non-zero only when nothing was captured.");
+      "data/<label>/ with its manifest line (under the dataset's lock, so captures and\n"
+      "imports into one dataset can run at once). Ctrl-C or an unplugged device keeps every\n"
+      "finished sample. One summary line ends every capture that kept anything, also one\n"
+      "stopped by an error. Exit code: 0 when samples were kept and the capture ended as\n"
+      "asked (count, duration, Ctrl-C, end of input, device gone); 1 after an I/O error\n"
+      "(a full disk: what was kept before it stays) or when nothing was captured; 130\n"
+      "after Ctrl-C with nothing kept.");
   app.require_subcommand(1, 1);
 
   auto* serial = app.add_subcommand("serial", "a TinyML kit (or any device) on a serial port");
