@@ -134,6 +134,22 @@ else
   echo "note: cannot mount a tmpfs here; the read-only cases are not run" >&2
 fi
 
+# --- import --into copies what a symbolic link points to only with --follow-symlinks.
+mkdir -p links/yes secret
+echo "not a recording" >secret/key.wav
+cp src/0_george_0.wav links/yes/real.wav
+ln -s "$WORK/src/0_george_1.wav" links/yes/linked.wav
+ln -s "$WORK/secret/key.wav" links/yes/key.wav
+tp import --layout folders links --into lnk 2>err.txt || { cat err.txt; fail "import with links"; }
+grep -q "is a symbolic link: skipped with 1 more (give --follow-symlinks" err.txt || { cat err.txt; fail "link warning"; }
+expect_eq "$(check_listed lnk)" 1 "files imported past symbolic links"
+rm links/yes/key.wav
+tp import --layout folders links --into lnk2 --follow-symlinks 2>err.txt || { cat err.txt; fail "--follow-symlinks"; }
+expect_eq "$(check_listed lnk2)" 2 "files imported with --follow-symlinks"
+[ ! -L lnk2/data/yes/linked.wav ] || fail "the copy of a link is a link"
+tp import --layout folders links >refs.jsonl 2>/dev/null || fail "import in place with links"
+expect_eq "$(wc -l <refs.jsonl)" 2 "links referenced in place"
+
 # --- SIGKILL at random moments of init, import --into and capture.
 SEED=${SEED:-$RANDOM} "$PY" - <<'PYEOF' || fail "SIGKILL"
 import hashlib, json, os, random, shutil, subprocess, sys, time
