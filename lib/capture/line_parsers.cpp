@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cmath>
 
+#include "imu/csv_file.h"
+
 namespace tinyprep {
 namespace {
 
@@ -18,6 +20,21 @@ std::vector<std::string_view> split_fields(std::string_view text, std::string_vi
     }
   }
   return out;
+}
+
+// The number rule of imu/csv_file.h, for a whole row: kOk when every field is a number,
+// kNotNumber when a field is text, else the first bad value's verdict in `*bad` (its index).
+CsvNumber classify(const std::vector<std::string_view>& fields, size_t* bad) {
+  CsvNumber verdict = CsvNumber::kOk;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    CsvNumber n = parse_csv_number(fields[i]);
+    if (n == CsvNumber::kNotNumber) return n;
+    if (n != CsvNumber::kOk && verdict == CsvNumber::kOk) {
+      verdict = n;
+      *bad = i;
+    }
+  }
+  return verdict;
 }
 
 std::string join(const std::vector<std::string_view>& fields) {
@@ -69,22 +86,40 @@ void CsvGestureParser::feed(std::string_view bytes, double) {
 }
 
 void CsvGestureParser::line(std::string_view raw) {
+  ++line_number_;
   std::string_view text = trim(raw);
   if (text.empty()) {
+    if (bad_gesture_) {
+      bad_gesture_ = false;
+      ++gestures_;
+    }
     if (!rows_.empty()) end_gesture();
     return;
   }
   auto fields = split_fields(text, ",", false);
-  bool numeric = true;
-  for (auto f : fields) numeric = numeric && parse_number(f);
-  if (numeric) {
+  size_t bad = 0;
+  CsvNumber verdict = classify(fields, &bad);
+  if (verdict != CsvNumber::kNotNumber) {
     if (header_.empty()) {
       header_ = numbered_names("c", fields.size());
       message("no header line before the first row: naming the columns c1..c" +
               std::to_string(fields.size()) + " (--header names them)");
     }
     if (fields.size() != header_.size()) return stray(text);
-    rows_.push_back(join(fields));
+    if (verdict != CsvNumber::kOk) {
+      // A value no reader of the file would take (inf, nan, 3.9E84): the gesture it is in is
+      // dropped, up to its blank line.
+      if (!bad_gesture_) {
+        bad_gesture_ = true;
+        ++counts_.bad_values;
+        message("line " + std::to_string(line_number_) + ": " +
+                csv_number_error(bad + 1, fields[bad], verdict) + ": dropped gesture " +
+                std::to_string(gestures_ + 1));
+      }
+      rows_.clear();
+      return;
+    }
+    if (!bad_gesture_) rows_.push_back(join(fields));
     return;
   }
   bool header_like = fields.size() >= 2;
@@ -102,6 +137,7 @@ void CsvGestureParser::line(std::string_view raw) {
         return;
       }
       // The header again: the board restarted, so a gesture in progress never finishes.
+      bad_gesture_ = false;
       if (!rows_.empty()) {
         ++counts_.partial;
         message(
@@ -158,23 +194,30 @@ void ForwarderParser::feed(std::string_view bytes, double now_s) {
   while (lines_.next(text)) line(text, now_s);
 }
 
-bool ForwarderParser::split(std::string_view text, std::vector<std::string>& names,
-                            std::vector<std::string>& values) const {
+CsvNumber ForwarderParser::split(std::string_view text, std::vector<std::string>& names,
+                                 std::vector<std::string>& values, std::string* problem) const {
+  CsvNumber verdict = CsvNumber::kOk;
   for (auto token : split_fields(text, ", \t", true)) {
     std::string_view value = token;
     if (options_.named) {
       size_t colon = token.find(':');
-      if (colon == std::string_view::npos || colon == 0) return false;
+      if (colon == std::string_view::npos || colon == 0) return CsvNumber::kNotNumber;
       names.emplace_back(trim(token.substr(0, colon)));
       value = trim(token.substr(colon + 1));
     }
-    if (!parse_number(value)) return false;
+    CsvNumber n = parse_csv_number(value);
+    if (n == CsvNumber::kNotNumber) return n;
+    if (n != CsvNumber::kOk && verdict == CsvNumber::kOk) {
+      verdict = n;
+      *problem = csv_number_error(values.size() + 1, value, n);
+    }
     values.emplace_back(value);
   }
-  return !values.empty();
+  return values.empty() ? CsvNumber::kNotNumber : verdict;
 }
 
 void ForwarderParser::line(std::string_view raw, double now_s) {
+  ++line_number_;
   std::string_view text = trim(raw);
   if (text.empty()) return;
   if (text.substr(0, 3) == "ERR") {
@@ -182,7 +225,20 @@ void ForwarderParser::line(std::string_view raw, double now_s) {
     return;
   }
   std::vector<std::string> names, values;
-  if (!split(text, names, values)) return stray(text);
+  std::string problem;
+  CsvNumber verdict = split(text, names, values, &problem);
+  if (verdict == CsvNumber::kNotNumber) return stray(text);
+  if (verdict != CsvNumber::kOk) {
+    // A value no reader of the file would take (inf, nan, 3.9E84): the sample in progress is
+    // dropped; the next one starts after this line.
+    ++counts_.bad_values;
+    message("line " + std::to_string(line_number_) + ": " + problem + ": dropped " +
+            (rows_.empty() ? std::string("the line")
+                           : "the line and the " + std::to_string(rows_.size()) +
+                                 " rows before it in its sample"));
+    rows_.clear();
+    return;
+  }
   if (axes_.empty()) {
     if (!options_.axes.empty() && options_.axes.size() != values.size()) {
       message("lines have " + std::to_string(values.size()) + " values but --axes names " +

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "capture/stream_parser.h"
+#include "imu/csv_file.h"
 
 namespace tinyprep {
 
@@ -30,6 +31,8 @@ class CsvGestureParser : public StreamParser {
   LineSplitter lines_;
   std::vector<std::string> header_;
   bool header_line_seen_ = false;
+  bool bad_gesture_ = false;  // a row had a bad value: skip to the gesture's blank line
+  long line_number_ = 0;      // lines of the stream so far (numbers the messages)
   std::vector<std::string> rows_;
   long gestures_ = 0;  // gestures ended so far, kept or dropped (numbers the messages)
 };
@@ -55,8 +58,9 @@ class ForwarderParser : public StreamParser {
 
  private:
   void line(std::string_view text, double now_s);
-  bool split(std::string_view text, std::vector<std::string>& names,
-             std::vector<std::string>& values) const;
+  // kOk, kNotNumber (a stray line), or the verdict on its first bad value (`problem` says which).
+  CsvNumber split(std::string_view text, std::vector<std::string>& names,
+                  std::vector<std::string>& values, std::string* problem) const;
   void set_rate(double rate);
   void cut_samples();
 
@@ -70,6 +74,7 @@ class ForwarderParser : public StreamParser {
   double detect_start_ = -1;
   double last_now_ = 0;
   long detect_lines_ = 0;
+  long line_number_ = 0;  // lines of the stream so far (numbers the messages)
 };
 
 }  // namespace tinyprep
