@@ -124,6 +124,9 @@ int finish_capture(const CaptureResult& result, SampleSink& sink) {
                     " of the wrong length");
   if (c.partial)
     parts.push_back("dropped " + plural(c.partial, "partial sample", "partial samples"));
+  if (c.bad_values)
+    parts.push_back("dropped " + plural(c.bad_values, "sample", "samples") +
+                    " with an inf, nan or out-of-range value");
   if (c.error_lines) parts.push_back(plural(c.error_lines, "ERR line", "ERR lines"));
   std::string details;
   for (const auto& p : parts) details += (details.empty() ? "" : ", ") + p;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "imu/csv_file.h"
+
 namespace tinyprep {
 namespace {
 constexpr long kStrayShown = 3;  // the first few stray lines are shown, the rest only counted
@@ -54,18 +56,8 @@ std::string_view trim(std::string_view text) {
 }
 
 bool parse_number(std::string_view text, double* value) {
-  if (text.empty() || text.size() > 64) return false;
-  char buf[65];
-  text.copy(buf, text.size());
-  buf[text.size()] = '\0';
-  // strtod also takes "inf", "nan" and hex floats; a device's printout has none of them.
-  for (char c : text)
-    if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'))
-      return false;
-  char* end = nullptr;
-  errno = 0;
-  double v = std::strtod(buf, &end);
-  if (end != buf + text.size() || errno == ERANGE || !std::isfinite(v)) return false;
+  float v;
+  if (parse_csv_number(text, &v) != CsvNumber::kOk) return false;
   if (value) *value = v;
   return true;
 }

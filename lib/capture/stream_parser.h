@@ -49,6 +49,7 @@ struct ParseCounts {
   long wrong_length = 0;  ///< samples dropped for having the wrong number of rows
   long partial = 0;       ///< samples cut short (a gap, the end of the stream) and dropped
   long error_lines = 0;   ///< error reports from the device (forwarder "ERR" lines)
+  long bad_values = 0;    ///< samples dropped for an inf, nan or float32-overflowing value
 };
 
 class StreamParser {
@@ -106,7 +107,8 @@ class LineSplitter {
 /// `text` without leading and trailing spaces, tabs and carriage returns.
 std::string_view trim(std::string_view text);
 
-/// True when all of `text` is a finite number as C's strtod reads it (no trailing text).
+/// True when all of `text` is a number under the one rule of imu/csv_file.h (decimal, finite
+/// as a float32); `value` gets it.
 bool parse_number(std::string_view text, double* value = nullptr);
 
 }  // namespace tinyprep
