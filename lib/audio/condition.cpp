@@ -3,7 +3,9 @@
 #include <soxr.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <numeric>
 
 #include "core/error.h"
 
@@ -45,7 +47,7 @@ std::vector<float> downmix(const float* interleaved, int64_t frames, int channel
 }
 
 std::vector<float> resample(const std::vector<float>& in, int from_rate, int to_rate) {
-  if (from_rate <= 0 || to_rate <= 0) throw Error("resample: sample rates must be positive");
+  check_resample_rates(from_rate, to_rate);
   if (from_rate == to_rate) return in;
   const int64_t n = static_cast<int64_t>(in.size());
   const int64_t out_len = (n * to_rate + from_rate / 2) / from_rate;
@@ -109,24 +111,98 @@ std::vector<float> fit_length(std::vector<float> x, int64_t length, Align align,
   return out;
 }
 
+void check_resample_rates(int from_rate, int to_rate) {
+  if (from_rate <= 0 || to_rate <= 0) throw Error("resample: sample rates must be positive");
+  const int64_t from = from_rate, to = to_rate;
+  if (from > kMaxResampleRatio * to || to > kMaxResampleRatio * from)
+    throw Error("sample rate " + std::to_string(from_rate) + " Hz is more than " +
+                std::to_string(kMaxResampleRatio) + " times away from the target " +
+                std::to_string(to_rate) + " Hz: not resampled (is the header right?)");
+}
+
+namespace {
+
+// Output samples of resample() for n input samples.
+int64_t resampled_length(int64_t n, int from_rate, int to_rate) {
+  return static_cast<int64_t>((static_cast<__int128>(n) * to_rate + from_rate / 2) / from_rate);
+}
+
+// Mono samples [begin, end) of the clip's frames (downmixed when it has several channels).
+std::vector<float> mono_part(AudioClip& clip, int channels, int64_t begin, int64_t end) {
+  if (channels > 1) return downmix(clip.samples.data() + begin * channels, end - begin, channels);
+  if (begin == 0 && end == static_cast<int64_t>(clip.samples.size()))
+    return std::move(clip.samples);
+  return std::vector<float>(clip.samples.begin() + begin, clip.samples.begin() + end);
+}
+
+}  // namespace
+
 std::vector<float> condition(AudioClip clip, const ConditionOptions& options,
                              ConditionReport* report) {
   const AudioInfo& info = clip.info;
   const int channels = std::max(1, info.channels);
   const int64_t frames = static_cast<int64_t>(clip.samples.size()) / channels;
+  const int from = info.sample_rate, to = options.sample_rate;
   ConditionReport r;
-  r.source_rate = info.sample_rate;
+  r.source_rate = from;
   r.source_channels = info.channels;
   r.source_frames = frames;
-  std::vector<float> mono =
-      channels > 1 ? downmix(clip.samples.data(), frames, channels) : std::move(clip.samples);
   r.downmixed = channels > 1;
-  if (info.sample_rate != options.sample_rate) {
-    mono = resample(mono, info.sample_rate, options.sample_rate);
-    r.resampled = true;
+  r.resampled = from != to;
+  const int64_t length = options.length;
+  if (r.resampled) check_resample_rates(from, to);
+  const int64_t total = r.resampled ? resampled_length(frames, from, to) : frames;
+  int ch = channels;
+  auto whole = [&] {
+    std::vector<float> mono = mono_part(clip, ch, 0, frames);
+    if (r.resampled) mono = resample(mono, from, to);
+    r.fitted_from = static_cast<int64_t>(mono.size());
+    std::vector<float> out = fit_length(std::move(mono), length, options.align, &r.offset);
+    if (report) *report = r;
+    return out;
+  };
+  if (!r.resampled || length <= 0 || total <= length) return whole();
+
+  // Trimmed after resampling: resample only the part of the clip the window needs (with a
+  // margin for the filter), not the whole clip (an hour of audio, or a header that claims 1 Hz).
+  // Output sample o lies at input sample o * p / q; the part starts at a multiple of p, so its
+  // samples fall on the same output grid.
+  const int64_t g = std::gcd(from, to), p = from / g, q = to / g;
+  int64_t offset = 0;  // first output sample kept
+  switch (options.align) {
+    case Align::kStart:
+      offset = 0;
+      break;
+    case Align::kCenter:
+      offset = (total - length) / 2;
+      break;
+    case Align::kLoudest: {
+      // The loudest stretch of the input that becomes `length` output samples.
+      const int64_t window = std::max<int64_t>(1, resampled_length(length, to, from));
+      clip.samples = mono_part(clip, ch, 0, frames);
+      ch = 1;
+      const int64_t start = loudest_window_start(clip.samples.data(), frames, window);
+      offset = std::clamp<int64_t>(resampled_length(start, from, to), 0, total - length);
+      break;
+    }
   }
-  r.fitted_from = static_cast<int64_t>(mono.size());
-  std::vector<float> out = fit_length(std::move(mono), options.length, options.align, &r.offset);
+  const double scale = static_cast<double>(p) / static_cast<double>(q);
+  const int64_t margin = 256 + from / 10;  // input samples either side (0.1 s and more)
+  const double first = std::floor(static_cast<double>(offset) * scale) - margin;
+  int64_t begin = first <= 0 ? 0 : static_cast<int64_t>(first) / p * p;
+  const double last = std::ceil(static_cast<double>(offset + length) * scale) + margin;
+  int64_t end = last >= static_cast<double>(frames) ? frames : static_cast<int64_t>(last);
+  begin = std::min(begin, end);
+  if (begin == 0 && end == frames) return whole();  // the window needs all of it
+  std::vector<float> part = resample(mono_part(clip, ch, begin, end), from, to);
+  const int64_t base = begin / p * q;  // output index of part[0]
+  std::vector<float> out(static_cast<size_t>(length), 0.0f);
+  for (int64_t i = 0; i < length; ++i) {
+    const int64_t k = offset + i - base;
+    if (k >= 0 && k < static_cast<int64_t>(part.size())) out[i] = part[k];
+  }
+  r.fitted_from = total;
+  r.offset = offset;
   if (report) *report = r;
   return out;
 }

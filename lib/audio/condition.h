@@ -55,8 +55,18 @@ int64_t loudest_window_start(const float* x, int64_t n, int64_t window);
 std::vector<float> fit_length(std::vector<float> x, int64_t length, Align align,
                               int64_t* offset_out = nullptr);
 
+/// Rates further apart than this are refused: a header that says 1 Hz is wrong, not audio.
+inline constexpr int64_t kMaxResampleRatio = 64;
+
+/// Throws Error (without a path: the caller names the file) unless both rates are positive and
+/// at most kMaxResampleRatio times apart.
+void check_resample_rates(int from_rate, int to_rate);
+
 /// Downmix, resample and pad/trim a decoded clip; `report` says what was done. A mono clip at
-/// the target rate and length passes through without a copy when moved in.
+/// the target rate and length passes through without a copy when moved in. A clip that is
+/// trimmed after resampling has only the part the window needs (with a margin for the filter)
+/// downmixed and resampled; --align loudest then picks the loudest stretch of the input. Throws
+/// Error (without a path) for rates check_resample_rates() refuses.
 std::vector<float> condition(AudioClip clip, const ConditionOptions& options,
                              ConditionReport* report = nullptr);
 

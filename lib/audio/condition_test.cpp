@@ -117,4 +117,63 @@ TEST_CASE("resample length is round(n * to / from)", "[condition]") {
   CHECK_THROWS_AS(align_from_name("middle"), Error);
 }
 
+TEST_CASE("a clip trimmed after resampling: only the window's part is resampled", "[condition]") {
+  // 20 s of noise at 44.1 kHz (stereo) with a loud second at 13 s, to 1 s at 16 kHz: the same
+  // samples as resampling all of it and then trimming, within float rounding.
+  std::mt19937 rng(7);
+  std::normal_distribution<float> noise(0.0f, 0.05f);
+  AudioClip clip;
+  clip.info.sample_rate = 44100;
+  clip.info.channels = 2;
+  const int64_t n = 20 * 44100;
+  for (int64_t i = 0; i < n; ++i) {
+    const float gain = i >= 13 * 44100 && i < 14 * 44100 ? 10.0f : 1.0f;
+    clip.samples.push_back(gain * noise(rng));
+    clip.samples.push_back(gain * noise(rng));
+  }
+  clip.info.frames = n;
+  const std::vector<float> all = resample(downmix(clip.samples.data(), n, 2), 44100, 16000);
+  for (Align align : {Align::kStart, Align::kCenter, Align::kLoudest}) {
+    INFO(align_name(align));
+    ConditionReport report;
+    std::vector<float> y = condition(clip, {16000, 16000, align}, &report);
+    REQUIRE(y.size() == 16000);
+    CHECK(report.fitted_from == static_cast<int64_t>(all.size()));
+    int64_t offset = 0;
+    std::vector<float> want = fit_length(all, 16000, align, &offset);
+    if (align == Align::kLoudest) {  // chosen on the input: the loud second, to a sample or so
+      CHECK(std::abs(report.offset - offset) <= 3);
+      CHECK(std::abs(report.offset - 13 * 16000) <= 3);
+      want = std::vector<float>(all.begin() + report.offset, all.begin() + report.offset + 16000);
+    } else {
+      CHECK(report.offset == offset);
+    }
+    double worst = 0;
+    for (size_t i = 0; i < y.size(); ++i)
+      worst = std::max(worst, double(std::fabs(y[i] - want[i])));
+    CHECK(worst < 1e-5);
+  }
+}
+
+TEST_CASE("rates far from the target are refused, and an hour costs a window", "[condition]") {
+  AudioClip clip;
+  clip.info.sample_rate = 1;
+  clip.info.channels = 1;
+  clip.samples.assign(4350, 0.5f);  // the 8.7 KB file of issue 10: 69.6 M samples at 16 kHz
+  clip.info.frames = 4350;
+  CHECK_THROWS_WITH(condition(clip, {16000, 16000, Align::kStart}),
+                    "sample rate 1 Hz is more than 64 times away from the target 16000 Hz: not "
+                    "resampled (is the header right?)");
+  CHECK_THROWS_AS(resample(clip.samples, 16000 * 65, 16000), Error);
+  // Two hours at 250 Hz (64 times less than 16 kHz): 115 M samples if resampled whole; the
+  // window of 16000 needs 250 of them (and the margin).
+  clip.info.sample_rate = 250;
+  clip.samples.assign(2 * 3600 * 250, 0.25f);
+  ConditionReport report;
+  std::vector<float> y = condition(clip, {16000, 16000, Align::kCenter}, &report);
+  CHECK(report.fitted_from == int64_t(2) * 3600 * 16000);
+  REQUIRE(y.size() == 16000);
+  CHECK(y[8000] == Approx(0.25f).margin(1e-4));
+}
+
 }  // namespace tinyprep

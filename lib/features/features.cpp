@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <new>
 #include <optional>
 #include <unordered_map>
 
@@ -176,7 +177,13 @@ class Pipeline {
       AudioClip clip;
       clip.samples = std::move(recycled);
       if (!decode_wav_pcm16(bytes, clip)) clip = read_audio(media_path);
-      std::vector<float> y = condition(std::move(clip), condition_, &job.report);
+      std::vector<float> y;
+      try {
+        y = condition(std::move(clip), condition_, &job.report);
+      } catch (const Error& e) {
+        if (!e.path().empty()) throw;
+        throw Error(media_path, 0, e.what());  // an absurd sample rate, a resampler failure
+      }
       if (extractor_.frames_for(y.size()) == 0)
         throw Error(media_path, 0,
                     "too short for one frame: " + std::to_string(y.size()) + " samples at " +
@@ -187,6 +194,11 @@ class Pipeline {
       job.staged =
           store_.stage(job.file, job.sha256, a.shape, encode_npy(a.dtype, a.shape, a.data.data()));
       recycled = std::move(y);
+    } catch (const std::bad_alloc&) {
+      // A sample too large for memory fails alone, named like any other failure.
+      job.error = s.source + ":" + std::to_string(s.line) + ": " +
+                  (job.media.empty() ? media_path : job.media) +
+                  ": out of memory while computing its features";
     } catch (const Error& e) {
       if (e.code() == ExitCode::kInterrupted) throw;
       // Name the file as the manifest does, not as resolved.
