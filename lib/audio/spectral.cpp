@@ -68,7 +68,14 @@ __attribute__((target_clones("avx2", "default"))) void gather_lanes(const float*
                                                                     long hop, const float* window,
                                                                     int win_start, int win_end,
                                                                     int n_fft, float* in) {
+  // GCC's __builtin_shuffle takes the lane indices as a vector, clang's __builtin_shufflevector
+  // as constants.
+#if defined(__clang__)
+#define TINYPREP_SHUFFLE(a, b, ...) __builtin_shufflevector(a, b, __VA_ARGS__)
+#else
   typedef int32_t Idx __attribute__((vector_size(kL * sizeof(int32_t))));
+#define TINYPREP_SHUFFLE(a, b, ...) __builtin_shuffle(a, b, Idx{__VA_ARGS__})
+#endif
   V* out = reinterpret_cast<V*>(in);
   const V zero = {};
   for (int i = 0; i < win_start; ++i) out[i] = zero;
@@ -78,24 +85,22 @@ __attribute__((target_clones("avx2", "default"))) void gather_lanes(const float*
   for (; i + kL <= win_end; i += kL) {
     V r[kL];
     for (int l = 0; l < kL; ++l) r[l] = *reinterpret_cast<const V*>(p + l * h + i);  // vmovups
-    const Idx lo = {0, 8, 1, 9, 4, 12, 5, 13}, hi = {2, 10, 3, 11, 6, 14, 7, 15};
     V t[kL];
     for (int l = 0; l < kL; l += 2) {
-      t[l] = __builtin_shuffle(r[l], r[l + 1], lo);
-      t[l + 1] = __builtin_shuffle(r[l], r[l + 1], hi);
+      t[l] = TINYPREP_SHUFFLE(r[l], r[l + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+      t[l + 1] = TINYPREP_SHUFFLE(r[l], r[l + 1], 2, 10, 3, 11, 6, 14, 7, 15);
     }
-    const Idx even = {0, 1, 8, 9, 4, 5, 12, 13}, odd = {2, 3, 10, 11, 6, 7, 14, 15};
     V u[kL];
     for (int g = 0; g < kL; g += 4) {
-      u[g + 0] = __builtin_shuffle(t[g], t[g + 2], even);      // columns 0 and 4
-      u[g + 1] = __builtin_shuffle(t[g], t[g + 2], odd);       // 1 and 5
-      u[g + 2] = __builtin_shuffle(t[g + 1], t[g + 3], even);  // 2 and 6
-      u[g + 3] = __builtin_shuffle(t[g + 1], t[g + 3], odd);   // 3 and 7
+      u[g + 0] = TINYPREP_SHUFFLE(t[g], t[g + 2], 0, 1, 8, 9, 4, 5, 12, 13);        // columns 0, 4
+      u[g + 1] = TINYPREP_SHUFFLE(t[g], t[g + 2], 2, 3, 10, 11, 6, 7, 14, 15);      // 1 and 5
+      u[g + 2] = TINYPREP_SHUFFLE(t[g + 1], t[g + 3], 0, 1, 8, 9, 4, 5, 12, 13);    // 2 and 6
+      u[g + 3] = TINYPREP_SHUFFLE(t[g + 1], t[g + 3], 2, 3, 10, 11, 6, 7, 14, 15);  // 3 and 7
     }
-    const Idx low = {0, 1, 2, 3, 8, 9, 10, 11}, high = {4, 5, 6, 7, 12, 13, 14, 15};
     for (int c = 0; c < 4; ++c) {
-      out[i + c] = __builtin_shuffle(u[c], u[c + 4], low) * window[i + c];
-      out[i + c + 4] = __builtin_shuffle(u[c], u[c + 4], high) * window[i + c + 4];
+      out[i + c] = TINYPREP_SHUFFLE(u[c], u[c + 4], 0, 1, 2, 3, 8, 9, 10, 11) * window[i + c];
+      out[i + c + 4] =
+          TINYPREP_SHUFFLE(u[c], u[c + 4], 4, 5, 6, 7, 12, 13, 14, 15) * window[i + c + 4];
     }
   }
   for (; i < win_end; ++i) {
