@@ -9,6 +9,9 @@
 namespace tinyprep {
 namespace {
 
+// Around fields and on blank lines: spaces, tabs and stray carriage returns (a line "\r\r\n").
+constexpr const char* kSpace = " \t\r";
+
 std::vector<std::string> split_fields(std::string_view line) {
   std::vector<std::string> fields;
   size_t start = 0;
@@ -16,7 +19,7 @@ std::vector<std::string> split_fields(std::string_view line) {
     size_t comma = line.find(',', start);
     std::string_view f = line.substr(
         start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
-    size_t a = f.find_first_not_of(" \t"), b = f.find_last_not_of(" \t");
+    size_t a = f.find_first_not_of(kSpace), b = f.find_last_not_of(kSpace);
     fields.emplace_back(a == std::string_view::npos ? std::string_view() : f.substr(a, b - a + 1));
     if (comma == std::string_view::npos) break;
     start = comma + 1;
@@ -148,7 +151,7 @@ CsvTable parse_lines(Lines& lines, const std::string& name) {
   std::string_view line;
   bool first = true;
   while (lines.next(line)) {
-    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+    if (line.find_first_not_of(kSpace) == std::string_view::npos) continue;
     auto fields = split_fields(line);
     if (first) {
       first = false;
