@@ -70,6 +70,8 @@ RunFn setup_label(CLI::App& app) {
       ->allow_extra_args(false);
   auto out = app.add_option("-o,--output", o->output, "write the manifest to FILE");
   app.add_flag("--force", o->run.force, "replace an existing -o FILE");
+  app.add_flag("--allow-outside", o->run.allow_outside,
+               "accept a dataset's lines whose media lie outside its folder");
   app.add_flag("--in-place", o->in_place, "rewrite the input manifest (or DIR/samples.jsonl)")
       ->excludes(out);
   app.footer(std::string(kLabelFooter) + "\n" + app.get_footer());

@@ -87,6 +87,8 @@ RunFn setup_split(CLI::App& app) {
   app.add_flag("--json", s.json_report, "print a JSON report on stdout (needs -o or --in-place)");
   auto out = app.add_option("-o,--output", o->output, "write the manifest to FILE");
   app.add_flag("--force", s.force, "replace an existing -o FILE");
+  app.add_flag("--allow-outside", s.allow_outside,
+               "accept a dataset's lines whose media lie outside its folder");
   app.add_flag("--in-place", o->in_place, "rewrite the input manifest (or DIR/samples.jsonl)")
       ->excludes(out);
   app.footer(std::string(kSplitFooter) + "\n" + app.get_footer());

@@ -148,7 +148,8 @@ struct Checked {
   Sample sample;
   std::vector<Problem> problems;
   std::string id, label, sha256;
-  std::string size;  // "96x96x1" for images
+  std::string size;                    // "96x96x1" for images
+  std::optional<std::string> outside;  // a path that leaves the dataset folder
   int sample_rate = 0;
 };
 
@@ -252,13 +253,11 @@ void check_line(Checked& c, const Context& ctx) {
   if (auto id = j.find("id"); id != j.end() && id->is_string()) c.id = id->get<std::string>();
   for (const auto& v : Schema::builtin("sample.schema.json").check(j)) report.error("schema: " + v);
   if (auto l = j.find("label"); l != j.end() && l->is_string()) c.label = l->get<std::string>();
+  if (c.outside) report.error("path escapes the dataset folder", *c.outside);
   auto p = j.find("path");
   if (p == j.end() || !p->is_string() || p->get<std::string>().empty()) return;
   const std::string rel = p->get<std::string>();
-  if (ctx.dataset_dir && escapes_folder(rel)) {
-    report.error("path escapes the dataset folder", rel);
-    return;
-  }
+  if (c.outside && *c.outside == rel) return;  // not to be read
   const std::string file = c.sample.resolve(rel).string();
   std::error_code ec;
   if (!fs::exists(file, ec)) {
@@ -310,7 +309,7 @@ void check_line(Checked& c, const Context& ctx) {
 }  // namespace
 
 ValidateReport validate_manifest(const ValidateOptions& o) {
-  ManifestReader reader(o.input);
+  ManifestReader reader(o.input, /*allow_outside=*/true);  // reported as problems below
   Context ctx;
   ctx.check_media = o.check_media;
   ctx.check_hashes = o.check_hashes;
@@ -347,6 +346,10 @@ ValidateReport validate_manifest(const ValidateOptions& o) {
     while (batch.size() < kBatch && (more = reader.next(s))) {
       batch.emplace_back();
       batch.back().sample = std::move(s);  // next() sets every field again
+      // Reported, not refused (the reader allows them here); checked while reading since the
+      // reader's check is not shared between threads.
+      if (const std::string* out = reader.outside_dataset(batch.back().sample.json))
+        batch.back().outside = *out;
     }
     parallel_ordered(
         static_cast<long>(batch.size()), o.jobs, [&](long i) { check_line(batch[i], ctx); },

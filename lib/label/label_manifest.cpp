@@ -32,7 +32,7 @@ void update_label_list(const std::filesystem::path& dir, const LabelRules& rules
 
 long label_manifest(LabelRules& rules, const LabelRunOptions& o) {
   ManifestWriter out(o.output, o.force);
-  ManifestReader in(o.input);
+  ManifestReader in(o.input, o.allow_outside);
   std::set<std::string> written;
   long read = 0;
   for (Sample s; in.next(s);) {

@@ -7,9 +7,10 @@
 namespace tinyprep {
 
 struct LabelRunOptions {
-  std::string input = "-";   ///< manifest file, dataset folder or "-"
-  std::string output = "-";  ///< manifest file or "-"
-  bool force = false;        ///< replace an existing output
+  std::string input = "-";     ///< manifest file, dataset folder or "-"
+  std::string output = "-";    ///< manifest file or "-"
+  bool force = false;          ///< replace an existing output
+  bool allow_outside = false;  ///< accept a dataset's lines whose media leave its folder
   /// The output replaces a dataset's samples.jsonl: bring dataset.json's label list along.
   bool update_dataset = false;
 };

@@ -38,6 +38,23 @@ std::string Sample::group() const {
 }
 
 namespace {
+// nlohmann's message without its "[json.exception.parse_error.101] " prefix, and the input it
+// quotes ("last read: '...'") cut to a short, escaped excerpt.
+std::string json_error_text(const Json::exception& e) {
+  std::string what = e.what();
+  size_t at = what.find("] ");
+  if (at != std::string::npos) what = what.substr(at + 2);
+  const std::string quote = "; last read: '";
+  size_t start = what.find(quote);
+  if (start == std::string::npos) return what;
+  start += quote.size() - 1;
+  size_t end = what.find("'; expected ", start + 1);
+  if (end == std::string::npos) end = what.rfind('\'');
+  if (end == std::string::npos || end <= start) return what;
+  return what.substr(0, start) +
+         excerpt(std::string_view(what).substr(start + 1, end - start - 1)) + what.substr(end + 1);
+}
+
 // A relative POSIX path without empty, "." or ".." parts: joined to a normalised folder it is
 // normalised as it is.
 bool plain_relative(std::string_view path) {
@@ -94,7 +111,8 @@ std::string ManifestReader::manifest_file(const std::string& name) {
   return name;
 }
 
-ManifestReader::ManifestReader(const std::string& name) : lines_(manifest_file(name)) {
+ManifestReader::ManifestReader(const std::string& name, bool allow_outside)
+    : lines_(manifest_file(name)), allow_outside_(allow_outside) {
   if (lines_.is_stdin()) {
     base_ = fs::current_path();
   } else {
@@ -111,15 +129,19 @@ bool ManifestReader::next(Sample& sample) {
     if (start == std::string::npos) continue;
     Json parsed;
     try {
-      if (!parse_json_fast(text_, parsed)) parsed = Json::parse(text_);
+      if (!parse_json_fast(text_, parsed)) {
+        check_json_depth(text_, lines_.name(), lines_.line_number());
+        parsed = Json::parse(text_);
+      }
     } catch (const Json::exception& e) {  // parse_error; out_of_range for a number like 1e400
-      std::string what = e.what();
-      // nlohmann's message starts "[json.exception.parse_error.101] parse error at ...".
-      size_t at = what.find("] ");
-      if (at != std::string::npos) what = what.substr(at + 2);
-      throw Error(lines_.name(), lines_.line_number(), "not JSON: " + what);
+      throw Error(lines_.name(), lines_.line_number(), "not JSON: " + json_error_text(e));
     }
     if (!parsed.is_object()) throw Error(lines_.name(), lines_.line_number(), "not a JSON object");
+    if (!allow_outside_ && dataset_dir_)
+      if (const std::string* path = outside_dataset(parsed))
+        throw Error(lines_.name(), lines_.line_number(),
+                    "path " + excerpt(*path, 80) +
+                        " escapes the dataset folder (--allow-outside accepts it)");
     sample.json = std::move(parsed);
     sample.source = lines_.name();
     sample.line = lines_.line_number();
@@ -127,6 +149,84 @@ bool ManifestReader::next(Sample& sample) {
     return true;
   }
   return false;
+}
+
+const std::string* ManifestReader::outside_dataset(const Json& line) {
+  if (!dataset_dir_) return nullptr;
+  if (!bounds_) bounds_ = std::make_unique<FolderBounds>(*dataset_dir_);
+  return bounds_->outside(line);
+}
+
+FolderBounds::FolderBounds(fs::path folder) : folder_(std::move(folder)) {
+  std::error_code ec;
+  real_folder_ = fs::canonical(folder_, ec);
+  if (ec) real_folder_ = folder_;
+}
+
+const std::string* FolderBounds::outside(const Json& line) {
+  // The fields of kPathFields: "path" and "features.path".
+  auto check = [&](const Json& object) -> const std::string* {
+    auto it = object.find("path");
+    if (it == object.end() || !it->is_string()) return nullptr;
+    const auto& path = it->get_ref<const std::string&>();
+    return path.empty() || inside(path) ? nullptr : &path;
+  };
+  if (const std::string* path = check(line)) return path;
+  auto features = line.find("features");
+  return features != line.end() && features->is_object() ? check(*features) : nullptr;
+}
+
+bool FolderBounds::inside(const std::string& path) {
+  std::string rel;
+  if (plain_relative(path)) {
+    rel = path;  // the common line: no lexically_normal() needed
+  } else {
+    if (escapes_folder(path)) return false;
+    rel = fs::path(path).lexically_normal().generic_string();
+  }
+  // Lexically inside; a symbolic link on the way may still lead out. Look at each part (each
+  // folder once), and resolve the whole path only when one is a link.
+  const std::string root = folder_.string() + '/';
+  for (size_t end = rel.find('/');; end = rel.find('/', end + 1)) {
+    const bool last = end == std::string::npos;
+    std::string prefix = rel.substr(0, last ? rel.size() : end);
+    if (!last && plain_dirs_.count(prefix)) continue;
+    std::error_code ec;
+    const fs::file_status status = fs::symlink_status(fs::path(root + prefix), ec);
+    // Nothing there: nothing to read outside either (the command reports the missing file).
+    if (ec || !fs::exists(status)) return true;
+    if (fs::is_symlink(status)) {
+      fs::path real = fs::weakly_canonical(folder_ / rel, ec);
+      if (ec) return false;
+      fs::path within = real.lexically_relative(real_folder_);
+      return !within.empty() && *within.begin() != "..";
+    }
+    if (last) return true;
+    plain_dirs_.insert(std::move(prefix));
+  }
+}
+
+void check_json_depth(std::string_view text, const std::string& path, long line) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth)
+        throw Error(path, line,
+                    "arrays and objects nested more than " + std::to_string(kMaxJsonDepth) +
+                        " levels deep");
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
 }
 
 std::string rebase_path(const std::string& path, const fs::path& from, const fs::path& to) {
@@ -190,13 +290,11 @@ void append_manifest_line(const fs::path& manifest, const Json& line) {
 
 Json read_json_file(const std::string& path) {
   std::string text = read_file(path);
+  check_json_depth(text, path, 0);
   try {
     return Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    std::string what = e.what();
-    size_t at = what.find("] ");
-    if (at != std::string::npos) what = what.substr(at + 2);
-    throw Error(path, 0, "not JSON: " + what);
+  } catch (const Json::exception& e) {
+    throw Error(path, 0, "not JSON: " + json_error_text(e));
   }
 }
 

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
+#include <vector>
 
 #include "core/io.h"
 
@@ -44,14 +46,38 @@ struct Sample {
   void warn(const std::string& what) const;
 };
 
+/// Deepest nesting of arrays and objects a JSON line or document may have: deeper ones are
+/// refused when read (writing them back would recurse that deep).
+inline constexpr int kMaxJsonDepth = 512;
+
+/// The one rule for media that leave a dataset folder: a path field (kPathFields) that is
+/// absolute, climbs out with "..", or resolves outside through a symbolic link.
+class FolderBounds {
+ public:
+  /// `folder`: the dataset folder (absolute).
+  explicit FolderBounds(std::filesystem::path folder);
+  /// The first path field of `line` (relative to the folder) that leaves it, or nullptr.
+  const std::string* outside(const Json& line);
+
+ private:
+  bool inside(const std::string& path);
+  std::filesystem::path folder_, real_folder_;
+  std::unordered_set<std::string> plain_dirs_;  // folders inside, known not to be symlinks
+};
+
 /// Reads a manifest: a .jsonl file, "-" for stdin, or a dataset folder (its samples.jsonl).
 class ManifestReader {
  public:
-  /// Throws Error naming the manifest when it cannot be opened.
-  explicit ManifestReader(const std::string& name);
+  /// Throws Error naming the manifest when it cannot be opened. A dataset's lines whose media
+  /// leave its folder (see FolderBounds) are refused unless `allow_outside`.
+  explicit ManifestReader(const std::string& name, bool allow_outside = false);
   /// Reads the next line into `sample` (blank lines are skipped); false at the end. Throws
-  /// Error(source, line) when a line is not a JSON object.
+  /// Error(source, line) when a line is not a JSON object, is nested deeper than
+  /// kMaxJsonDepth, or (see the constructor) has media outside its dataset.
   bool next(Sample& sample);
+  /// For a dataset's manifest, the first path of `line` that leaves the dataset folder (even
+  /// with `allow_outside`); nullptr when there is none or the manifest is not a dataset's.
+  const std::string* outside_dataset(const Json& line);
   /// Folder that relative paths in this manifest are relative to.
   const std::filesystem::path& base() const { return base_; }
   const std::string& name() const { return lines_.name(); }
@@ -64,6 +90,8 @@ class ManifestReader {
   LineReader lines_;
   std::filesystem::path base_;
   std::optional<std::filesystem::path> dataset_dir_;
+  std::unique_ptr<FolderBounds> bounds_;
+  bool allow_outside_ = false;
   std::string text_;
 };
 
@@ -99,6 +127,9 @@ std::string dump_line(const Json& line);
 
 /// Appends one line to a manifest file with a single write (O_APPEND), for capture and import.
 void append_manifest_line(const std::filesystem::path& manifest, const Json& line);
+
+/// Throws Error(path, line) when `text` nests arrays and objects deeper than kMaxJsonDepth.
+void check_json_depth(std::string_view text, const std::string& path, long line);
 
 /// Reads a JSON document (dataset.json, a config); throws Error naming the file.
 Json read_json_file(const std::string& path);

@@ -156,7 +156,7 @@ std::string ratios_text(const SplitRatios& r) {
 
 Json split_manifest(const SplitOptions& o) {
   ManifestWriter out(o.output, o.force);  // refuse an existing output before reading anything
-  ManifestReader in(o.input);
+  ManifestReader in(o.input, o.allow_outside);
   Splitter splitter(o);
   SplitTally tally;
   bool whole = o.stratify || (o.keep_existing && o.method == SplitMethod::kHash);

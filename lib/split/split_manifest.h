@@ -11,9 +11,10 @@ namespace tinyprep {
 enum class SplitMethod { kHash, kSpeechCommands };
 
 struct SplitOptions {
-  std::string input = "-";   ///< manifest file, dataset folder or "-"
-  std::string output = "-";  ///< manifest file or "-"
-  bool force = false;        ///< replace an existing output
+  std::string input = "-";     ///< manifest file, dataset folder or "-"
+  std::string output = "-";    ///< manifest file or "-"
+  bool force = false;          ///< replace an existing output
+  bool allow_outside = false;  ///< accept a dataset's lines whose media leave its folder
   SplitMethod method = SplitMethod::kHash;
   SplitRatios ratios;
   std::uint64_t seed = 0;
