@@ -84,6 +84,8 @@ RunFn setup_export(CLI::App& app) {
       ->check(CLI::IsMember({"png", "jpeg"}));
   app.add_option("-j,--jobs", o->e.jobs, "threads (default: all cores)");
   app.add_flag("--force", o->e.force, "replace an existing export");
+  app.add_flag("--allow-outside", o->e.allow_outside,
+               "use a dataset's media even where they lie outside its folder");
   app.add_flag("--print-loader", o->print_loader, "print the Python that loads the export");
   return [o, &app] {
     ExportOptions& e = o->e;

@@ -65,8 +65,8 @@ class Spool {
 // Reads the manifest, fixing up source and base for a spooled stdin.
 class Lines {
  public:
-  Lines(const std::string& name, const Spool* spool)
-      : reader_(spool ? spool->path() : name),
+  Lines(const std::string& name, const Spool* spool, bool allow_outside)
+      : reader_(spool ? spool->path() : name, allow_outside || spool),
         source_(spool ? "<stdin>" : ""),
         base_(spool ? fs::current_path() : reader_.base()) {}
   bool next(Sample& s) {
@@ -76,6 +76,10 @@ class Lines {
     return true;
   }
   ManifestReader& reader() { return reader_; }
+  /// The dataset folder the manifest belongs to (none on stdin, whatever is beside the spool).
+  std::optional<fs::path> dataset_dir() const {
+    return source_.empty() ? reader_.dataset_dir() : std::nullopt;
+  }
   std::string source() const { return source_.empty() ? reader_.name() : source_; }
   const fs::path& base() const { return base_; }
 
@@ -121,7 +125,7 @@ class Exporter {
   ExportInfo run();
 
  private:
-  void prepare_tfrecord_folder(const std::vector<std::string>& splits);
+  void prepare_tfrecord_folder();
   void work(Sample& s, Loaded& out, ExampleEncoder& encoder);
   void emit(const Sample& s, Loaded& item);
   void publish();
@@ -134,7 +138,8 @@ class Exporter {
   std::map<std::string, std::unique_ptr<TfRecordShards>> shards_;
   std::unique_ptr<Hdf5Writer> hdf5_;
   std::vector<std::unique_ptr<StagedFile>> metadata_;
-  std::vector<std::string> stale_;  // old shards replaced under --force
+  std::unique_ptr<FolderLock> lock_;  // the TFRecord folder's
+  std::vector<std::string> stale_;    // files of an earlier export, replaced by this one
   std::optional<FirstSeen> first_;
   std::string first_shape_source_;
   uint64_t written_ = 0;
@@ -148,11 +153,36 @@ bool tfrecord_output_name(const std::string& file, const void* context) {
          file == info->keys.label + ".labels.txt";
 }
 
+// check_file_name_part for an option value: a usage error (exit 2).
+void check_option_name(const std::string& name, const std::string& option) {
+  try {
+    check_file_name_part(name, option, "");
+  } catch (const Error& e) {
+    throw usage_error(e.what());
+  }
+}
+
 bool same_name(const std::string& file, const void* context) {
   return file == *static_cast<const std::string*>(context);
 }
 
-void Exporter::prepare_tfrecord_folder(const std::vector<std::string>& splits) {
+// True for the name of a file of a TFRecord export, whatever its dataset name, splits and
+// label key: "<name>-<split>.tfrecord-00000-of-00003", the metadata, "<key>.labels.txt".
+bool export_set_file(const std::string& file) {
+  if (file == "dataset_info.json" || file == "features.json" || file == "tinyprep.json" ||
+      file.ends_with(".labels.txt"))
+    return true;
+  static constexpr std::string_view kShard = ".tfrecord-00000-of-00000";
+  if (file.size() <= kShard.size()) return false;
+  std::string_view tail = std::string_view(file).substr(file.size() - kShard.size());
+  for (size_t i = 0; i < kShard.size(); ++i) {
+    bool digit = tail[i] >= '0' && tail[i] <= '9';
+    if (kShard[i] == '0' ? !digit : tail[i] != kShard[i]) return false;
+  }
+  return true;
+}
+
+void Exporter::prepare_tfrecord_folder() {
   std::error_code ec;
   if (fs::exists(o_.out, ec) && !fs::is_directory(o_.out, ec))
     throw Error(o_.out, 0, "is a file; TFRecord export writes a folder");
@@ -160,24 +190,27 @@ void Exporter::prepare_tfrecord_folder(const std::vector<std::string>& splits) {
   if (ec) throw Error(o_.out, 0, "cannot create the folder: " + ec.message());
   if (::access(o_.out.c_str(), W_OK) != 0)
     throw Error(o_.out, 0, "cannot write into the folder: " + std::string(std::strerror(errno)));
+  // Held until the export is published: a second export into the folder refuses at once
+  // instead of mixing its shards with ours.
+  lock_ = std::make_unique<FolderLock>(
+      o_.out, "another export is writing into this folder; wait for it to finish");
   if (size_t n = remove_stale_temps(o_.out, tfrecord_output_name, &info_))
     note(o_.out, 0, "removed " + std::to_string(n) + " temporary files of an earlier, killed run");
-  std::vector<std::string> existing;
-  for (const char* f : {"dataset_info.json", "features.json", "tinyprep.json"})
-    if (fs::exists(fs::path(o_.out) / f, ec)) existing.push_back(f);
-  std::string labels_file = info_.keys.label + ".labels.txt";
-  if (fs::exists(fs::path(o_.out) / labels_file, ec)) existing.push_back(labels_file);
+  // The files of an earlier export (any name, any split) are replaced as a whole, so that a
+  // reader's glob never sees two sets. One without dataset_info.json (written last) was
+  // killed before it was complete and is replaced without --force.
   for (const auto& entry : fs::directory_iterator(o_.out, ec)) {
     std::string file = entry.path().filename().string();
-    for (const auto& split : splits)
-      if (file.starts_with(info_.name + "-" + split + ".tfrecord-")) {
-        existing.push_back(file);
-        stale_.push_back(entry.path().string());
-      }
+    if (export_set_file(file)) stale_.push_back(entry.path().string());
   }
-  if (!existing.empty() && !o_.force)
-    throw Error((fs::path(o_.out) / existing.front()).string(), 0,
-                "already exists (use --force to replace the export)");
+  std::sort(stale_.begin(), stale_.end());
+  fs::path complete = fs::path(o_.out) / "dataset_info.json";
+  if (fs::exists(complete, ec) && !o_.force)
+    throw Error(complete.string(), 0, "already exists (use --force to replace the export)");
+  if (!stale_.empty() && !fs::exists(complete, ec))
+    note(o_.out, 0,
+         "replacing " + std::to_string(stale_.size()) +
+             " files of an unfinished export (it has no dataset_info.json)");
 }
 
 void Exporter::work(Sample& s, Loaded& out, ExampleEncoder& encoder) {
@@ -256,11 +289,13 @@ ExportInfo Exporter::run() {
   info_.command = o_.command;
 
   std::vector<std::string> dataset_labels;
+  std::string dataset_file;  // dataset.json, when the manifest is a dataset's
   std::vector<Sample> kept;  // every sample of a small manifest, from the first pass
   {
-    Lines lines(o_.manifest, spool.get());
-    if (lines.reader().dataset_dir()) {
-      Dataset d = Dataset::open(*lines.reader().dataset_dir());
+    Lines lines(o_.manifest, spool.get(), o_.allow_outside);
+    if (lines.dataset_dir()) {
+      Dataset d = Dataset::open(*lines.dataset_dir());
+      dataset_file = d.info_file().string();
       dataset_labels = d.labels();
       info_.name = d.name();
       const Json& j = d.info();
@@ -279,6 +314,11 @@ ExportInfo Exporter::run() {
   }
   if (!o_.name.empty()) info_.name = o_.name;
   if (info_.name.empty()) info_.name = "data";
+  // The name starts every shard's file name.
+  if (!o_.name.empty())
+    check_option_name(info_.name, "--name");
+  else if (!dataset_file.empty())
+    check_file_name_part(info_.name, "dataset name", dataset_file);
   if (!scan_.lines) throw Error(display_name(o_.manifest), 0, "no samples");
   for (size_t i = 0; i < info_.label_names.size(); ++i)
     label_index_[info_.label_names[i]] = static_cast<int64_t>(i);
@@ -291,7 +331,7 @@ ExportInfo Exporter::run() {
   for (const auto& [split, count] : scan_.split_counts) splits.push_back(split);
   std::sort(splits.begin(), splits.end(), split_order_less);
   if (o_.format == "tfrecord") {
-    prepare_tfrecord_folder(splits);
+    prepare_tfrecord_folder();
   } else {
     Hdf5Options h;
     h.gzip = o_.hdf5_gzip;
@@ -303,7 +343,7 @@ ExportInfo Exporter::run() {
     hdf5_ = open_hdf5_writer(o_.out, h, o_.force);
   }
 
-  Lines lines(o_.manifest, spool.get());
+  Lines lines(o_.manifest, spool.get(), o_.allow_outside);
   Progress progress("export", static_cast<long>(scan_.lines));
   unsigned jobs = o_.jobs ? o_.jobs : default_jobs();
   // Lines in memory at once: four groups per thread keep every thread busy; more only makes
@@ -387,8 +427,12 @@ void Exporter::publish() {
   std::set<std::string> keep;
   for (auto& [split, w] : shards_)
     for (auto& f : w->files()) keep.insert(f->final_path());
+  for (auto& f : metadata_) keep.insert(f->final_path());
   for (const auto& old : stale_)
-    if (!keep.count(old)) fs::remove(old);
+    if (!keep.count(old)) {
+      std::error_code ec;
+      if (!fs::remove(old, ec) && ec) throw Error(old, 0, "cannot remove: " + ec.message());
+    }
   for (auto& [split, w] : shards_)
     for (auto& f : w->files()) f->publish();
   for (auto& f : metadata_) f->publish();
@@ -401,6 +445,8 @@ ExportInfo run_export(const ExportOptions& options, const MediaLoader& load_medi
   if (options.format != "tfrecord" && options.format != "hdf5")
     throw usage_error("format must be tfrecord or hdf5");
   if (options.out.empty()) throw usage_error("-o OUT is required");
+  if (options.format == "tfrecord")  // the label key names "<key>.labels.txt"
+    check_option_name(options.keys.label, "--key label");
   try {
     return Exporter(options, load_media).run();
   } catch (const Error& e) {

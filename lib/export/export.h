@@ -30,6 +30,7 @@ struct ExportOptions {
   std::string image_encoding;  ///< "", "png" or "jpeg": store images encoded
   unsigned jobs = 0;           ///< 0 = all cores
   bool force = false;
+  bool allow_outside = false;  ///< use a dataset's media outside its folder
   std::string tinyprep_version, command;
 };
 

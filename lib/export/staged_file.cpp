@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -79,6 +80,21 @@ size_t remove_stale_temps(const std::string& folder,
     if (std::filesystem::remove(entry.path(), ec)) ++removed;
   }
   return removed;
+}
+
+FolderLock::FolderLock(const std::string& folder, const std::string& busy) {
+  fd_ = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd_ < 0) throw Error(folder, 0, std::string("cannot open: ") + std::strerror(errno));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    int err = errno;
+    ::close(fd_);
+    if (err == EWOULDBLOCK) throw Error(folder, 0, busy);
+    throw Error(folder, 0, std::string("cannot lock: ") + std::strerror(err));
+  }
+}
+
+FolderLock::~FolderLock() {
+  ::close(fd_);  // releases the lock
 }
 
 void sync_folder(const std::string& folder) {

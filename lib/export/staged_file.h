@@ -51,6 +51,20 @@ size_t remove_stale_temps(const std::string& folder,
                           bool (*ours)(const std::string& name, const void* context),
                           const void* context);
 
+/// An exclusive lock on a folder (flock on the folder itself, so no lock file is left),
+/// released when destroyed or when the process dies.
+class FolderLock {
+ public:
+  /// Throws Error(folder, 0, busy) when another process holds the lock.
+  FolderLock(const std::string& folder, const std::string& busy);
+  ~FolderLock();
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 /// fsyncs a folder so that renames into it survive a power loss; errors are ignored (some
 /// file systems refuse to sync folders).
 void sync_folder(const std::string& folder);

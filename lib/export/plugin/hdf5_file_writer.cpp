@@ -149,6 +149,10 @@ Hdf5FileWriter::Hdf5FileWriter(const std::string& path, Hdf5Options options, boo
   if (std::filesystem::exists(path, ec) && !force)
     throw Error(path, 0, "already exists (use --force to replace it)");
   staged_ = std::make_unique<StagedFile>(path, false);
+  // No library shutdown at exit: after a failed write (a full disk) H5Fclose fails and leaves
+  // the file open, and closing it again at exit crashed (SIGSEGV in H5F__close_cb). The
+  // temporary file is removed by staged_ anyway. (Only effective before the first H5 call.)
+  H5dont_atexit();
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions, not stderr noise
   file_ = H5Fcreate(staged_->temp_path().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   check(file_, path, "cannot create the file");
