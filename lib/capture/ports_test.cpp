@@ -1,6 +1,7 @@
 #include "capture/ports.h"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "core/error.h"
 
@@ -67,8 +68,15 @@ TEST_CASE("ports: table and JSON") {
   CHECK(j[1]["board"].is_null());
 }
 
-TEST_CASE("ports: listing works on any machine") {
-  CHECK_NOTHROW(list_serial_ports());
+TEST_CASE("ports: every listed port is a character device, sorted, once") {
+  std::vector<PortInfo> ports = list_serial_ports();
+  for (size_t i = 0; i < ports.size(); ++i) {
+    INFO(ports[i].name);
+    CHECK(std::filesystem::is_character_file(ports[i].name));
+    CHECK((ports[i].transport == "usb" || ports[i].transport == "native" ||
+           ports[i].transport == "bluetooth"));
+    if (i > 0) CHECK(ports[i - 1].name < ports[i].name);
+  }
 }
 
 }  // namespace tinyprep

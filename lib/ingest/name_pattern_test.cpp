@@ -27,7 +27,24 @@ TEST_CASE("Open Speech Recording and Edge Impulse names") {
   CHECK((*e)["label"] == "हाँ");
 }
 
+namespace {
+// The usage error (exit 2) a pattern gives, or "" when it is accepted.
+std::string pattern_error(const std::string& pattern) {
+  try {
+    NamePattern p(pattern);
+  } catch (const Error& e) {
+    CHECK(e.code() == ExitCode::kUsage);
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
 TEST_CASE("unbalanced braces are usage errors") {
-  CHECK_THROWS_AS(NamePattern("{label_{x}.wav"), Error);
-  CHECK_THROWS_AS(NamePattern("label}.wav"), Error);
+  CHECK(pattern_error("{label_{x}.wav") ==
+        "--pattern '{label_{x}.wav': '{label_{x}' is not a field name (letters, digits, _)");
+  CHECK(pattern_error("label}.wav") == "--pattern 'label}.wav': '}' without '{'");
+  CHECK(pattern_error("{label.wav") == "--pattern '{label.wav': '{' without '}'");
+  CHECK(pattern_error("{}.wav") == "--pattern '{}.wav': empty {}");
+  CHECK(pattern_error("{label}.wav").empty());
 }
