@@ -1,5 +1,4 @@
 // tinyprep: one binary, one command table, one try/catch.
-#include <malloc.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -159,13 +158,5 @@ int run(int argc, char** argv) {
 }  // namespace tinyprep
 
 int main(int argc, char** argv) {
-#ifdef M_MMAP_THRESHOLD
-  // Per-sample and per-chunk buffers (a few KB to a few MB) are freed and allocated again
-  // thousands of times. glibc would hand the big ones back to the kernel each time (mmap
-  // above 128 KiB, trimming the heap top above 128 KiB) and fault them in again, page by
-  // page: 15% of an HDF5 export. Keep them in the heap instead.
-  mallopt(M_MMAP_THRESHOLD, 64 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
-#endif
   return tinyprep::run(argc, argv);
 }
