@@ -20,10 +20,6 @@ struct InitOptions {
 };
 
 int run_init(const InitOptions& o) {
-  std::string name = o.name.empty()
-                         ? std::filesystem::absolute(o.dir).lexically_normal().filename().string()
-                         : o.name;
-  if (name.empty()) name = "dataset";
   for (const auto& label : o.labels) check_label(label, "--labels");
   // Under the dataset's lock, so that of two inits (or an init and an import or capture) one
   // makes the dataset and the other sees it whole.
@@ -36,6 +32,8 @@ int run_init(const InitOptions& o) {
     if (std::find(labels.begin(), labels.end(), label) == labels.end()) labels.push_back(label);
   fields["labels"] = labels;
   DatasetLock lock(o.dir);
+  std::string name = o.name.empty() ? lock.dir().filename().string() : o.name;  // "kws/": "kws"
+  if (name.empty()) name = "dataset";
   Dataset::create(lock, name, o.force, fields);
   note("made dataset '" + name + "' in " + o.dir);
   return 0;

@@ -104,9 +104,18 @@ std::vector<Candidate> collect(const ImportOptions& o, SkippedLinks& links) {
   return out;
 }
 
+// Files whose name the --pattern did not match: counted, one example kept, said once.
+struct PatternMisses {
+  long count = 0;
+  std::string first;
+  void add(const fs::path& p) {
+    if (count++ == 0) first = p.filename().string();
+  }
+};
+
 // Label and group from the layout, the pattern or the options; false to skip the file.
 bool name_sample(const ImportOptions& o, const std::optional<NamePattern>& pattern, Candidate& c,
-                 long& skipped) {
+                 long& skipped, PatternMisses& misses) {
   static const std::regex kNohash("^(.+)_nohash_.*$");
   std::string stem = c.file.stem().string();
   if (o.layout_folders) {
@@ -126,7 +135,7 @@ bool name_sample(const ImportOptions& o, const std::optional<NamePattern>& patte
   if (pattern) {
     auto fields = pattern->match(c.file.filename().string());
     if (!fields) {
-      warn(c.file.string(), 0, "name does not match --pattern '" + pattern->text() + "'; skipped");
+      misses.add(c.file);
       ++skipped;
       return false;
     }
@@ -146,8 +155,34 @@ std::string unique_id(std::string id, std::set<std::string>& taken) {
   return id;
 }
 
-// The ids and paths samples.jsonl lists (read under the dataset's lock).
-void read_existing(const Dataset& d, std::set<std::string>& ids, std::set<std::string>& paths) {
+// The file name a sample copied into a dataset gets (before a clash renames it): the source's
+// name made safe, its extension in lower case.
+std::string media_name(const fs::path& file) {
+  std::string ext = file.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+  return make_id(file.stem().string()) + ext;
+}
+
+// What makes a file one the dataset already has: its content and its name. A file renamed for
+// a clash in its folder ("a-2.wav") still counts as "a.wav".
+std::string content_key(const std::string& sha256, const std::string& name) {
+  return sha256 + "/" + name;
+}
+void add_content_keys(const std::string& sha256, const fs::path& path,
+                      std::set<std::string>& keys) {
+  std::string name = path.filename().string();
+  keys.insert(content_key(sha256, name));
+  std::string stem = path.stem().string();
+  size_t dash = stem.rfind('-');
+  if (dash != std::string::npos && dash + 1 < stem.size() &&
+      stem.find_first_not_of("0123456789", dash + 1) == std::string::npos)
+    keys.insert(content_key(sha256, stem.substr(0, dash) + path.extension().string()));
+}
+
+// The ids and paths samples.jsonl lists, and the content keys of its samples (read under the
+// dataset's lock).
+void read_existing(const Dataset& d, std::set<std::string>& ids, std::set<std::string>& paths,
+                   std::set<std::string>& contents) {
   ManifestReader reader(d.manifest().string());
   Sample s;
   while (reader.next(s)) {
@@ -156,6 +191,8 @@ void read_existing(const Dataset& d, std::set<std::string>& ids, std::set<std::s
     if (!path.empty() && escapes_folder(path))
       s.fail("path '" + path + "' escapes the dataset folder");
     if (!path.empty()) paths.insert(path);
+    std::string sha = s.str("sha256");
+    if (!path.empty() && !sha.empty()) add_content_keys(sha, fs::path(path), contents);
   }
 }
 
@@ -310,8 +347,23 @@ ImportResult run_import(const ImportOptions& o) {
     result.skipped += links.count;
   }
   std::vector<Candidate> files;
+  PatternMisses misses;
   for (auto& c : all)
-    if (name_sample(o, pattern, c, result.skipped)) files.push_back(std::move(c));
+    if (name_sample(o, pattern, c, result.skipped, misses)) files.push_back(std::move(c));
+  if (misses.count) {
+    // Said once, with one example, however many files it missed.
+    auto files_text = [](size_t n) {
+      return std::to_string(n) + (n == 1 ? " media file" : " media files");
+    };
+    std::string example = " (e.g. " + excerpt(misses.first, 80) + ")";
+    if (files.empty())
+      throw Error(o.sources.front(), 0,
+                  "--pattern '" + pattern->text() + "' matched none of the " +
+                      files_text(all.size()) + example);
+    warn(o.sources.front(), 0,
+         "--pattern '" + pattern->text() + "' did not match " + std::to_string(misses.count) +
+             " of " + files_text(all.size()) + example + ": skipped");
+  }
   if (files.empty()) throw Error(o.sources.front(), 0, "no media files to import");
 
   if (!o.into.empty())
@@ -362,18 +414,30 @@ ImportResult run_import(const ImportOptions& o) {
   if (made) note("made dataset folder " + o.into);
   const Dataset before = dataset;
   dataset.repair_manifest(lock);
-  std::set<std::string> taken, listed;
-  read_existing(dataset, taken, listed);
+  std::set<std::string> taken, listed, contents;
+  read_existing(dataset, taken, listed, contents);
+  if (!o.allow_duplicates) {
+    // A file the dataset already has (a second run of the same import) is skipped and counted.
+    std::vector<Candidate> fresh;
+    for (auto& c : files) {
+      if (contents.count(content_key(c.line["sha256"].get<std::string>(), media_name(c.file))))
+        ++result.duplicates;
+      else
+        fresh.push_back(std::move(c));
+    }
+    files = std::move(fresh);
+    if (files.empty()) return result;  // nothing new: the dataset stays as it is
+  }
   assign_ids(taken);
   std::string manifest_text = read_file(dataset.manifest().string());
   RemoveUnlessKept copied;
   for (auto& c : files) {
     check_interrupted();
-    std::string ext = c.file.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
     // Keep the original file name (made safe): rules such as TensorFlow's speech_commands
     // split hash it. The id stays what it was; only a clash in the folder renames the file.
-    std::string name = make_id(c.file.stem().string());
+    fs::path safe = media_name(c.file);
+    std::string ext = safe.extension().string();
+    std::string name = safe.stem().string();
     bool reuse = false;
     std::string rel = dataset.reserve_media_path(
         lock, c.label, name, ext, c.line["sha256"].get<std::string>(),

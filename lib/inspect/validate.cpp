@@ -314,19 +314,23 @@ ValidateReport validate_manifest(const ValidateOptions& o) {
   ctx.check_media = o.check_media;
   ctx.check_hashes = o.check_hashes;
   ctx.dataset_dir = reader.dataset_dir();
+  ValidateReport report;
   Expectation expect;
-  if (o.expect) {
-    expect = *o.expect;
-  } else if (reader.dataset_dir()) {
+  if (reader.dataset_dir()) {
+    // A problem of dataset.json is one problem among the others: the samples are checked too.
     fs::path info = *reader.dataset_dir() / "dataset.json";
-    Json dataset = read_json_file(info.string());
-    for (const auto& v : Schema::builtin("dataset.schema.json").check(dataset))
-      throw Error(info.string(), 0, "schema: " + v);
-    expect = Expectation::from_dataset(dataset);
+    try {
+      Json dataset = read_json_file(info.string());
+      for (const auto& v : Schema::builtin("dataset.schema.json").check(dataset))
+        report.problems.push_back(Problem{true, info.string(), 0, "", "", "schema: " + v});
+      if (!o.expect && dataset.is_object()) expect = Expectation::from_dataset(dataset);
+    } catch (const Error& e) {
+      report.problems.push_back(Problem{true, info.string(), 0, "", "", e.what()});
+    }
   }
+  if (o.expect) expect = *o.expect;
   if (!expect.empty()) ctx.expect = &expect;
 
-  ValidateReport report;
   std::unordered_map<std::string, long> id_lines;
   struct Content {
     std::string label, id;

@@ -58,9 +58,17 @@ std::string pread_all(int fd, off_t offset, size_t size, const std::string& path
 }
 #endif
 
+// `dir` absolute and normalised, without a trailing separator ("kws/" and "kws/." are "kws"),
+// so that its filename() is the folder's name, which a new dataset is named after.
+fs::path folder_path(const fs::path& dir) {
+  fs::path out = fs::absolute(dir).lexically_normal();
+  if (!out.has_filename() && out.has_relative_path()) out = out.parent_path();
+  return out;
+}
+
 }  // namespace
 
-DatasetLock::DatasetLock(const fs::path& dir) : dir_(fs::absolute(dir).lexically_normal()) {
+DatasetLock::DatasetLock(const fs::path& dir) : dir_(folder_path(dir)) {
   fs::path file = dir_ / ".lock";
   std::error_code ec;
   fs::create_directories(dir_, ec);
@@ -131,7 +139,7 @@ bool Dataset::is_blank(const fs::path& dir) {
 
 Dataset Dataset::open(const fs::path& dir) {
   Dataset d;
-  d.dir_ = fs::absolute(dir).lexically_normal();
+  d.dir_ = folder_path(dir);
   if (!is_dataset(dir)) throw Error(dir.string(), 0, "is not a dataset folder (no dataset.json)");
   d.info_ = read_json_file(d.info_file().string());
   if (!d.info_.is_object()) throw Error(d.info_file().string(), 0, "is not a JSON object");

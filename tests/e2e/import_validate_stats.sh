@@ -58,8 +58,12 @@ grep -q 'warning: .*same content as line 2' sc.err || fail "duplicate warning: $
 # Into a dataset: files copied under data/<label>/, manifest appended, nothing overwritten.
 tp init kws --labels yes,no
 tp import --layout folders sc --into kws
-tp import --layout folders sc --into kws
-expect_eq "$(wc -l < kws/samples.jsonl)" 6 "dataset lines after two imports"
+tp import --layout folders sc --into kws 2>err.txt  # the same files again: skipped
+grep -q "imported 0 files into kws, skipped 4 (3 already in the dataset: --allow-duplicates" err.txt ||
+  fail "second import: $(cat err.txt)"
+expect_eq "$(wc -l < kws/samples.jsonl)" 3 "dataset lines after the same import twice"
+tp import --layout folders sc --into kws --allow-duplicates
+expect_eq "$(wc -l < kws/samples.jsonl)" 6 "dataset lines after --allow-duplicates"
 expect_eq "$(ls kws/data/yes | wc -l)" 4 "files in data/yes"
 [ -f kws/data/yes/f2e59fea_nohash_1.wav ] || fail "import --into keeps the original file name"
 grep -q '"id":"yes-f2e59fea_nohash_1-2","path":"data/yes/f2e59fea_nohash_1-2.wav"' kws/samples.jsonl ||
