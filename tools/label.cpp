@@ -1,10 +1,8 @@
 // tinyprep label [MANIFEST|DIR|-]: rename, set, fold and filter labels line by line.
-#include <filesystem>
-
 #include "command.h"
 #include "core/error.h"
-#include "core/io.h"
 #include "label/label_manifest.h"
+#include "manifest/manifest.h"
 
 namespace tinyprep {
 namespace {
@@ -28,18 +26,8 @@ Dropped lines' media files stay where they are.
 )";
 
 int run_label(LabelCommandOptions& o) {
-  if (o.in_place) {
-    if (is_stdio(o.run.input))
-      throw usage_error("--in-place needs a manifest file or dataset folder");
-    std::error_code ec;
-    bool dir = std::filesystem::is_directory(o.run.input, ec);
-    o.run.output =
-        dir ? (std::filesystem::path(o.run.input) / "samples.jsonl").string() : o.run.input;
-    o.run.force = true;
-    o.run.update_dataset = true;
-  } else {
-    o.run.output = o.output.empty() ? "-" : o.output;
-  }
+  o.run.in_place = o.in_place;
+  o.run.output = o.in_place ? in_place_output(o.run.input) : o.output.empty() ? "-" : o.output;
   LabelRules rules(o.rules);
   label_manifest(rules, o.run);
   return 0;

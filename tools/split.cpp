@@ -1,9 +1,8 @@
 // tinyprep split [MANIFEST|DIR|-]: give every line a train / validation / test split.
-#include <filesystem>
-
 #include "command.h"
 #include "core/error.h"
 #include "core/io.h"
+#include "manifest/manifest.h"
 #include "split/split_manifest.h"
 
 namespace tinyprep {
@@ -50,15 +49,8 @@ int run_split(SplitCommandOptions& o) {
     throw usage_error("--method speech-commands takes no --seed or --group");
   if (hash && o.name_field->count())
     throw usage_error("--name-field is for --method speech-commands");
-  if (o.in_place) {
-    if (is_stdio(s.input)) throw usage_error("--in-place needs a manifest file or dataset folder");
-    std::error_code ec;
-    bool dir = std::filesystem::is_directory(s.input, ec);
-    s.output = dir ? (std::filesystem::path(s.input) / "samples.jsonl").string() : s.input;
-    s.force = true;
-  } else {
-    s.output = o.output.empty() ? "-" : o.output;
-  }
+  s.in_place = o.in_place;
+  s.output = o.in_place ? in_place_output(s.input) : o.output.empty() ? "-" : o.output;
   if (s.json_report && is_stdio(s.output))
     throw usage_error(
         "--json prints the report on stdout: write the manifest with -o FILE or "

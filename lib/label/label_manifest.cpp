@@ -1,6 +1,7 @@
 #include "label/label_manifest.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "core/diag.h"
@@ -12,9 +13,9 @@ namespace tinyprep {
 namespace {
 
 // dataset.json's labels renamed in place (dropped ones removed), then new labels appended.
-void update_label_list(const std::filesystem::path& dir, const LabelRules& rules,
+void update_label_list(const DatasetLock& lock, const LabelRules& rules,
                        const std::set<std::string>& written) {
-  Dataset d = Dataset::open(dir);
+  Dataset d = Dataset::open(lock.dir());
   std::vector<std::string> labels;
   auto add = [&](const std::string& l) {
     if (std::find(labels.begin(), labels.end(), l) == labels.end()) labels.push_back(l);
@@ -24,14 +25,19 @@ void update_label_list(const std::filesystem::path& dir, const LabelRules& rules
   for (const auto& l : written) add(l);
   if (labels == d.labels()) return;
   d.info()["labels"] = labels;
-  d.save();
+  d.save(lock);
   note(d.info_file().string() + ": label list updated");
 }
 
 }  // namespace
 
 long label_manifest(LabelRules& rules, const LabelRunOptions& o) {
-  ManifestWriter out(o.output, o.force);
+  // Held from the first read to the rename and dataset.json's save: a capture or import
+  // appending meanwhile waits, instead of losing its lines to the replaced file.
+  std::optional<DatasetLock> lock;
+  if (o.in_place)
+    if (auto dir = manifest_dataset_dir(o.input)) lock.emplace(*dir);
+  ManifestWriter out(o.output, o.force || o.in_place);
   ManifestReader in(o.input, o.allow_outside);
   std::set<std::string> written;
   long read = 0;
@@ -45,7 +51,7 @@ long label_manifest(LabelRules& rules, const LabelRunOptions& o) {
   }
   if (read == 0) throw Error(in.name(), 0, "has no samples: nothing to label");
   out.commit();
-  if (o.update_dataset && in.dataset_dir()) update_label_list(*in.dataset_dir(), rules, written);
+  if (lock) update_label_list(*lock, rules, written);
   rules.warn_unused();
   if (out.count() == 0) warn("every line was dropped: the output is empty");
   note(std::to_string(read) + " lines read, " + std::to_string(rules.changed()) + " relabelled, " +

@@ -11,8 +11,9 @@ struct LabelRunOptions {
   std::string output = "-";    ///< manifest file or "-"
   bool force = false;          ///< replace an existing output
   bool allow_outside = false;  ///< accept a dataset's lines whose media leave its folder
-  /// The output replaces a dataset's samples.jsonl: bring dataset.json's label list along.
-  bool update_dataset = false;
+  /// `output` replaces the input (in_place_output): a dataset's manifest is read and replaced
+  /// under the dataset's lock, and dataset.json's label list follows the renames.
+  bool in_place = false;
 };
 
 /// Relabels and filters every line; returns the number of lines written. Throws Error naming

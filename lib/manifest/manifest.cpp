@@ -101,7 +101,7 @@ void Sample::warn(const std::string& what) const {
   tinyprep::warn(source, line, what);
 }
 
-std::string ManifestReader::manifest_file(const std::string& name) {
+std::string manifest_file(const std::string& name) {
   std::error_code ec;
   if (!is_stdio(name) && fs::is_directory(name, ec)) {
     fs::path file = fs::path(name) / "samples.jsonl";
@@ -111,16 +111,26 @@ std::string ManifestReader::manifest_file(const std::string& name) {
   return name;
 }
 
+std::optional<fs::path> manifest_dataset_dir(const std::string& name) {
+  if (is_stdio(name)) return std::nullopt;
+  fs::path folder = fs::absolute(manifest_file(name)).lexically_normal().parent_path();
+  std::error_code ec;
+  if (fs::exists(folder / "dataset.json", ec)) return folder;
+  return std::nullopt;
+}
+
+std::string in_place_output(const std::string& name) {
+  if (is_stdio(name)) throw usage_error("--in-place needs a manifest file or dataset folder");
+  std::error_code ec;
+  return fs::is_directory(name, ec) ? (fs::path(name) / "samples.jsonl").string() : name;
+}
+
 ManifestReader::ManifestReader(const std::string& name, bool allow_outside)
-    : lines_(manifest_file(name)), allow_outside_(allow_outside) {
-  if (lines_.is_stdin()) {
-    base_ = fs::current_path();
-  } else {
-    fs::path file = fs::absolute(manifest_file(name)).lexically_normal();
-    base_ = file.parent_path();
-    std::error_code ec;
-    if (fs::exists(base_ / "dataset.json", ec)) dataset_dir_ = base_;
-  }
+    : lines_(manifest_file(name)),
+      dataset_dir_(manifest_dataset_dir(name)),
+      allow_outside_(allow_outside) {
+  base_ = lines_.is_stdin() ? fs::current_path()
+                            : fs::absolute(manifest_file(name)).lexically_normal().parent_path();
 }
 
 bool ManifestReader::next(Sample& sample) {

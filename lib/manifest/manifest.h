@@ -86,7 +86,6 @@ class ManifestReader {
   long line_number() const { return lines_.line_number(); }
 
  private:
-  static std::string manifest_file(const std::string& name);
   LineReader lines_;
   std::filesystem::path base_;
   std::optional<std::filesystem::path> dataset_dir_;
@@ -94,6 +93,18 @@ class ManifestReader {
   bool allow_outside_ = false;
   std::string text_;
 };
+
+/// The manifest file that `name` names: DIR/samples.jsonl for a folder DIR (throws Error when it
+/// has none), else `name` itself ("-" included).
+std::string manifest_file(const std::string& name);
+
+/// The dataset folder the manifest `name` (a file, or a dataset folder) belongs to: the file's
+/// folder when it holds dataset.json; none for stdin or a manifest outside any dataset.
+std::optional<std::filesystem::path> manifest_dataset_dir(const std::string& name);
+
+/// For --in-place: the manifest file that replaces the input `name` (DIR/samples.jsonl for a
+/// dataset folder); throws usage_error for stdin.
+std::string in_place_output(const std::string& name);
 
 /// Writes manifest lines to a file (temporary name, renamed by commit) or "-" for stdout,
 /// rebasing relative paths from each sample's folder to the output's folder.

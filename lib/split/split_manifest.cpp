@@ -8,6 +8,7 @@
 #include "core/diag.h"
 #include "core/error.h"
 #include "core/signals.h"
+#include "manifest/dataset.h"
 #include "split/split_report.h"
 #include "split/stratify.h"
 
@@ -155,7 +156,13 @@ std::string ratios_text(const SplitRatios& r) {
 }  // namespace
 
 Json split_manifest(const SplitOptions& o) {
-  ManifestWriter out(o.output, o.force);  // refuse an existing output before reading anything
+  // Held from the first read to the rename: a capture or import appending meanwhile waits,
+  // instead of losing its lines to the replaced file.
+  std::optional<DatasetLock> lock;
+  if (o.in_place)
+    if (auto dir = manifest_dataset_dir(o.input)) lock.emplace(*dir);
+  // Refuses an existing output before reading anything.
+  ManifestWriter out(o.output, o.force || o.in_place);
   ManifestReader in(o.input, o.allow_outside);
   Splitter splitter(o);
   SplitTally tally;

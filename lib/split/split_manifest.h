@@ -11,9 +11,12 @@ namespace tinyprep {
 enum class SplitMethod { kHash, kSpeechCommands };
 
 struct SplitOptions {
-  std::string input = "-";     ///< manifest file, dataset folder or "-"
-  std::string output = "-";    ///< manifest file or "-"
-  bool force = false;          ///< replace an existing output
+  std::string input = "-";   ///< manifest file, dataset folder or "-"
+  std::string output = "-";  ///< manifest file or "-"
+  bool force = false;        ///< replace an existing output
+  /// `output` replaces the input (in_place_output): a dataset's manifest is read and replaced
+  /// under the dataset's lock.
+  bool in_place = false;
   bool allow_outside = false;  ///< accept a dataset's lines whose media leave its folder
   SplitMethod method = SplitMethod::kHash;
   SplitRatios ratios;
