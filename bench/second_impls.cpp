@@ -7,7 +7,7 @@
 //                                      log-mels, chunked as export hdf5 chunks them (1 MiB)
 //   second_impls json LINES.jsonl...   one manifest line of text -> nlohmann::ordered_json
 //   second_impls wav CLIPS.list        PCM16 WAV bytes in memory -> float samples
-//   second_impls keep FEATS.jsonl      export's two passes over a manifest (scan, then stream)
+// (The in-memory path of export, measured by `second_impls keep` at commit d4d6b66, is gone.)
 //
 // Timing: every alternative runs over the whole input once per round, in an order that
 // alternates between rounds; each round gives one ratio per alternative (its time over the
@@ -34,7 +34,6 @@
 #include "audio/wav_pcm.h"
 #include "core/error.h"
 #include "export/chunk_codec.h"
-#include "export/export_scan.h"
 #include "export/npy.h"
 #include "manifest/fast_json.h"
 #include "manifest/manifest.h"
@@ -394,39 +393,6 @@ int bench_wav(const std::string& list) {
   return 0;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Export's two passes over a manifest.
-
-int bench_keep(const std::string& manifest) {
-  size_t lines = 0;
-  std::vector<Alternative> alts = {
-      {"tinyprep: first pass keeps the samples (<= 16,384 lines)",
-       [&] {
-         std::vector<Sample> kept;
-         ManifestReader first(manifest);
-         scan_manifest(first, "", &kept, 16384);
-         lines = 0;
-         for (Sample& s : kept) {
-           Sample taken = std::move(s);
-           lines += taken.json.size() > 0;
-         }
-       }},
-      {"both passes read and parse the file",
-       [&] {
-         ManifestReader first(manifest);
-         scan_manifest(first, "", nullptr, 0);
-         ManifestReader second(manifest);
-         Sample s;
-         size_t n = 0;
-         while (second.next(s)) n += s.json.size() > 0;
-         if (n != lines) throw Error("the passes disagree");
-       }},
-  };
-  compare("export's two passes over " + manifest + ", per line", alts,
-          static_cast<double>(read_lines(manifest).size()), "us/line");
-  return 0;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -443,8 +409,7 @@ int main(int argc, char** argv) {
     }
   }
   if (args.size() < 2) {
-    std::fprintf(stderr,
-                 "usage: second_impls [--rounds N] [--once] deflate|json|wav|keep FILE...\n");
+    std::fprintf(stderr, "usage: second_impls [--rounds N] [--once] deflate|json|wav FILE...\n");
     return 2;
   }
   try {
@@ -452,7 +417,6 @@ int main(int argc, char** argv) {
     if (what == "deflate") return bench_deflate(args[1]);
     if (what == "json") return bench_json({args.begin() + 1, args.end()});
     if (what == "wav") return bench_wav(args[1]);
-    if (what == "keep") return bench_keep(args[1]);
     std::fprintf(stderr, "unknown stage '%s'\n", what.c_str());
     return 2;
   } catch (const std::exception& e) {

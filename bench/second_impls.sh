@@ -54,7 +54,7 @@ head -200 clips.list >clips200.list
 "$TP" import --layout folders clips -j1 -o all.jsonl 2>/dev/null
 "$TP" features --preset logmel --n-fft 512 --win-length 480 --hop-length 320 --n-mels 40 \
   --no-center -j1 -o feats all.jsonl -O feats.jsonl 2>/dev/null
-# 16,000 lines (the in-memory path's limit is 16,384): the features lines 16 times, ids made unique.
+# 16,000 lines for the mallopt runs: the features lines 16 times, ids made unique.
 for k in $(seq 16); do sed "s/\"id\":\"/\"id\":\"r$k-/" feats.jsonl; done >feats16k.jsonl
 cat clips/*/*.wav feats/* >/dev/null
 
@@ -108,10 +108,8 @@ if [ "$CALLGRIND" = 1 ]; then
     "$tail_portable (x$(echo "scale=2; $tail_portable / $tail_avx2" | bc))"
 fi
 echo
-echo "== 5. in-memory path for small manifests (lib/export/export.cpp kKeepLines) =="
-./second_impls --rounds "$ROUNDS" keep feats.jsonl
-./second_impls --rounds 5 keep feats16k.jsonl
-echo
+# 5. The in-memory path for small manifests is gone (1.05-1.32x); it was measured by
+# `second_impls keep` as of commit d4d6b66.
 echo "== 6. mallopt (tools/main.cpp) =="
 # The same binary with mallopt() made a no-op by LD_PRELOAD (glibc's default thresholds),
 # interleaved, RUNS times each; CPU (user+sys), wall and minor page faults of each child from

@@ -27,9 +27,6 @@ namespace tinyprep {
 namespace fs = std::filesystem;
 namespace {
 
-// Manifests up to this many lines are parsed once: the first pass keeps the samples (a few
-// KB each) for the second instead of reading and parsing the file again.
-constexpr size_t kKeepLines = 16384;
 constexpr long kGroup = 32;  // samples handed to a thread at once
 
 std::string shape_text(const std::vector<size_t>& shape) {
@@ -290,7 +287,6 @@ ExportInfo Exporter::run() {
 
   std::vector<std::string> dataset_labels;
   std::string dataset_file;  // dataset.json, when the manifest is a dataset's
-  std::vector<Sample> kept;  // every sample of a small manifest, from the first pass
   {
     Lines lines(o_.manifest, spool.get(), o_.allow_outside);
     if (lines.dataset_dir()) {
@@ -304,8 +300,7 @@ ExportInfo Exporter::run() {
       if (j.contains("license") && j["license"].is_string()) info_.license = j["license"];
       if (j.contains("version") && j["version"].is_string()) info_.version = j["version"];
     }
-    scan_ = scan_manifest(lines.reader(), spool ? "<stdin>" : "", &kept, kKeepLines);
-    for (Sample& s : kept) s.base = lines.base();
+    scan_ = scan_manifest(lines.reader(), spool ? "<stdin>" : "");
     info_.label_names = resolve_labels(o_.labels, dataset_labels, scan_, lines.source());
     if (scan_.without_split && scan_.without_split < scan_.lines)
       warn(lines.source(), scan_.first_without_split,
@@ -352,16 +347,9 @@ ExportInfo Exporter::run() {
   std::vector<Sample> batch(batch_size);
   std::vector<Loaded> loaded(batch_size);
   bool more = true;
-  size_t next_kept = 0;
-  auto next = [&](Sample& s) {
-    if (kept.empty()) return lines.next(s);
-    if (next_kept == kept.size()) return false;
-    s = std::move(kept[next_kept++]);
-    return true;
-  };
   while (more) {
     long n = 0;
-    while (n < batch_size && (more = next(batch[n]))) ++n;
+    while (n < batch_size && (more = lines.next(batch[n]))) ++n;
     if (!n) break;
     // Samples go to the pool in groups: one hand-over per group, not per sample, since a
     // sample's work (read a small file, encode) is only tens of microseconds.

@@ -9,11 +9,9 @@
 
 namespace tinyprep {
 
-ManifestScan scan_manifest(ManifestReader& reader, const std::string& source,
-                           std::vector<Sample>* keep, size_t keep_limit) {
+ManifestScan scan_manifest(ManifestReader& reader, const std::string& source) {
   ManifestScan scan;
   Sample s;
-  if (keep) keep->clear();
   while (reader.next(s)) {
     if (!source.empty()) s.source = source;
     if ((scan.lines & 4095) == 0) check_interrupted();
@@ -61,14 +59,6 @@ ManifestScan scan_manifest(ManifestReader& reader, const std::string& source,
       same("config", scan.feature_config, "config");
     }
     ++scan.lines;
-    // Once past the limit nothing more is kept: the caller reads the file again.
-    if (keep && scan.lines <= keep_limit) {
-      keep->push_back(std::move(s));
-      s = Sample();
-    } else if (keep && !keep->empty()) {
-      keep->clear();
-      keep->shrink_to_fit();
-    }
   }
   return scan;
 }

@@ -32,11 +32,8 @@ struct ManifestScan {
 /// Reads every line of `reader`; throws Error naming the line for a line without an id, a mix
 /// of lines with and without `features`, or declared shapes, dtypes or feature configs that
 /// differ between samples (naming both). `source` replaces the reader's name in errors when
-/// not empty (a spooled stdin is "<stdin>"). With `keep`, the samples are also kept there, as
-/// long as there are at most `keep_limit` of them (else `keep` is left empty), so that a small
-/// manifest need not be read and parsed a second time.
-ManifestScan scan_manifest(ManifestReader& reader, const std::string& source,
-                           std::vector<Sample>* keep = nullptr, size_t keep_limit = 0);
+/// not empty (a spooled stdin is "<stdin>").
+ManifestScan scan_manifest(ManifestReader& reader, const std::string& source);
 
 /// The ordered label list: `given` (--labels), else `dataset` (dataset.json), else the scanned
 /// labels sorted. Throws Error naming the first line of a label not in a given list.

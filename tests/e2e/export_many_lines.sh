@@ -1,5 +1,5 @@
-# export: manifests around the size up to which the first pass keeps its samples in memory
-# (16,384 lines) and far above it (100,000 lines) export every line, once.
+# export: manifests of many lines (around 16,384, up to which export once kept the first pass's
+# samples in memory, and 100,000) export every line, once.
 source "$(dirname "$0")/lib.sh"
 "$PY" - <<'PY'
 import json, numpy as np
