@@ -100,7 +100,13 @@ void CsvGestureParser::line(std::string_view raw) {
   size_t bad = 0;
   CsvNumber verdict = classify(fields, &bad);
   if (verdict != CsvNumber::kNotNumber) {
-    if (header_.empty()) {
+    if (header_.empty() && options_.known.size() == fields.size()) {
+      header_ = options_.known;
+      std::string names;
+      for (const auto& n : header_) names += (names.empty() ? "" : ",") + n;
+      message("no header line before the first row: naming the columns " + names +
+              " as dataset.json's format does (--header names them)");
+    } else if (header_.empty()) {
       header_ = numbered_names("c", fields.size());
       message("no header line before the first row: naming the columns c1..c" +
               std::to_string(fields.size()) + " (--header names them)");
@@ -153,11 +159,14 @@ void CsvGestureParser::line(std::string_view raw) {
 
 void CsvGestureParser::end_gesture() {
   ++gestures_;
-  if (options_.rows && rows_.size() != options_.rows) {
+  size_t want = options_.rows ? options_.rows : first_rows_;
+  if (want && rows_.size() != want) {
     ++counts_.wrong_length;
     message("dropped gesture " + std::to_string(gestures_) + ": " + std::to_string(rows_.size()) +
-            " rows, expected " + std::to_string(options_.rows));
+            " rows, expected " + std::to_string(want) +
+            (options_.rows ? "" : " as the first gesture had (--rows sets the length)"));
   } else {
+    first_rows_ = rows_.size();
     emit(TableSample{header_, std::move(rows_), 0});
   }
   rows_.clear();
@@ -167,7 +176,8 @@ void CsvGestureParser::finish(StreamEnd end) {
   std::string rest = lines_.take_rest();
   if (end == StreamEnd::kEndOfInput && !trim(rest).empty()) line(rest);
   if (rows_.empty()) return;
-  if (end == StreamEnd::kEndOfInput && (!options_.rows || rows_.size() == options_.rows))
+  size_t want = options_.rows ? options_.rows : first_rows_;
+  if (end == StreamEnd::kEndOfInput && (!want || rows_.size() == want))
     return end_gesture();  // a file that lacks the last blank line
   ++counts_.partial;
   message(std::string(end_reason(end)) + " in the middle of a gesture: dropped its " +

@@ -10,13 +10,18 @@
 namespace tinyprep {
 
 struct CsvGestureOptions {
-  size_t rows = 0;                  ///< rows a gesture must have (--rows); 0 takes any
+  size_t rows = 0;                  ///< rows a gesture must have (--rows); 0: the first's length
   std::vector<std::string> header;  ///< column names (--header); else the device's header line
+  /// Names for a stream without a header line whose rows have their width (dataset.json's
+  /// imu_columns); else c1..cN.
+  std::vector<std::string> known = {};
 };
 
 /// The workshop IMU_Capture sketch: a header line ("aX,aY,aZ,gX,gY,gZ"), then gestures of
 /// numeric rows, each ended by a blank line. One sample per gesture. A line that is neither a
 /// row of the header's width nor blank is stray: skipped and counted, never a new header.
+/// Every gesture has the same length (export needs one shape): --rows, else the first kept
+/// gesture's; one of another length is dropped and counted.
 class CsvGestureParser : public StreamParser {
  public:
   explicit CsvGestureParser(CsvGestureOptions options);
@@ -34,7 +39,8 @@ class CsvGestureParser : public StreamParser {
   bool bad_gesture_ = false;  // a row had a bad value: skip to the gesture's blank line
   long line_number_ = 0;      // lines of the stream so far (numbers the messages)
   std::vector<std::string> rows_;
-  long gestures_ = 0;  // gestures ended so far, kept or dropped (numbers the messages)
+  long gestures_ = 0;      // gestures ended so far, kept or dropped (numbers the messages)
+  size_t first_rows_ = 0;  // rows of the first kept gesture (the length without --rows)
 };
 
 struct ForwarderOptions {

@@ -60,7 +60,7 @@ TEST_CASE("csv: --rows drops a gesture of the wrong length, not the ones after i
 TEST_CASE("csv: stray lines are skipped and counted, never a header or data") {
   std::string stream = kHeader + "1,2,3,4,5,6\r\n" + "IMU ready\r\n" + "x,y,z\r\n" +
                        "temp,humidity,pressure,a,b,c\r\n" + "1,2,3\r\n" + "1,2,3,4,5,six\r\n" +
-                       "7,8,9,10,11,12\r\n\r\n" + "13,14,15,16,17,18\r\n\r\n";
+                       "7,8,9,10,11,12\r\n\r\n" + "13,14,15,16,17,18\r\n13,14,15,16,17,18\r\n\r\n";
   CsvGestureParser p({});
   auto samples = run(p, stream, 3);
   REQUIRE(samples.size() == 2);
@@ -93,6 +93,36 @@ TEST_CASE("csv: without a header line, --header names the columns") {
   samples = run(unnamed, "1,2\n3,4\n\n", 1);
   REQUIRE(samples.size() == 1);
   CHECK(samples[0].header == std::vector<std::string>{"c1", "c2"});
+}
+
+TEST_CASE("csv: without --rows every gesture has the first one's length") {
+  CsvGestureParser p({});
+  auto samples = run(p,
+                     kHeader + gesture(1, 3) + "\n" + gesture(2, 2) + "\n" + gesture(3, 3) + "\n" +
+                         gesture(4, 4) + "\n" + gesture(5, 3),
+                     5, StreamEnd::kEndOfInput);
+  REQUIRE(samples.size() == 3);
+  CHECK(samples[2].rows[0].substr(0, 3) == "5.5");
+  CHECK(p.counts().wrong_length == 2);
+  auto messages = p.take_messages();
+  REQUIRE(messages.size() == 2);
+  CHECK(messages[0] ==
+        "dropped gesture 2: 2 rows, expected 3 as the first gesture had (--rows sets the length)");
+}
+
+TEST_CASE("csv: without a header line, the dataset's columns name a row of their width") {
+  CsvGestureParser known({0, {}, {"aX", "aY"}});
+  auto samples = run(known, "1,2\n3,4\n\n", 1);
+  REQUIRE(samples.size() == 1);
+  CHECK(samples[0].header == std::vector<std::string>{"aX", "aY"});
+  CsvGestureParser other({0, {}, {"aX", "aY", "aZ"}});
+  samples = run(other, "1,2\n3,4\n\n", 1);
+  REQUIRE(samples.size() == 1);
+  CHECK(samples[0].header == std::vector<std::string>{"c1", "c2"});
+  CsvGestureParser printed({0, {}, {"aX", "aY"}});  // the device's own header wins
+  samples = run(printed, "u,v\n1,2\n\n", 1);
+  REQUIRE(samples.size() == 1);
+  CHECK(samples[0].header == std::vector<std::string>{"u", "v"});
 }
 
 TEST_CASE("csv: the end of the stream") {
