@@ -23,7 +23,6 @@ RunFn setup_import(CLI::App& app) {
       "  tinyprep import --label yes recordings/*.wav --into kws/");
   app.add_option("SRC", o->sources, "files or folders (folders are walked recursively)")
       ->required();
-  std::string layout;
   app.add_option_function<std::string>(
          "--layout", [o](const std::string& v) { o->layout_folders = v == "folders"; },
          "'folders': SRC/<label>/**/file; Speech Commands' _background_noise_ is skipped and "
