@@ -32,12 +32,15 @@ RunFn setup_capture(CLI::App& app) {
   app.description(
       "Record samples into a dataset: each finished sample is written at once under\n"
       "data/<label>/ with its manifest line (under the dataset's lock, so captures and\n"
-      "imports into one dataset can run at once). Ctrl-C or an unplugged device keeps every\n"
-      "finished sample. One summary line ends every capture that kept anything, also one\n"
-      "stopped by an error. Exit code: 0 when samples were kept and the capture ended as\n"
-      "asked (count, duration, Ctrl-C, end of input, device gone); 1 after an I/O error\n"
-      "(a full disk: what was kept before it stays) or when nothing was captured; 130\n"
-      "after Ctrl-C with nothing kept.");
+      "imports into one dataset can run at once). Ctrl-C, SIGTERM or an unplugged device\n"
+      "keeps every finished sample. Every message names the source (serial:/dev/ttyACM0),\n"
+      "and one summary line ends every capture that kept anything, also one stopped by an\n"
+      "error or Ctrl-C. Exit code, as for every command: 0 when samples were kept and the\n"
+      "capture ended by itself (--count, --duration, end of input, device gone); 130 when\n"
+      "interrupted (Ctrl-C, SIGTERM), whether or not samples were kept (those stay: the\n"
+      "summary says how many); 1 after an I/O error (a full disk: what was kept before it\n"
+      "stays) or when nothing was captured. To stop after a while with exit 0, give\n"
+      "--duration or --count.");
   app.require_subcommand(1, 1);
 
   auto* serial = app.add_subcommand("serial", "a TinyML kit (or any device) on a serial port");
@@ -49,8 +52,13 @@ RunFn setup_capture(CLI::App& app) {
   serial->add_option("--mode", s.mode, "how the sketch sends data")
       ->check(CLI::IsMember({"csv", "forwarder", "plotter", "ov767x-raw", "ov767x-hex", "pcm"}))
       ->capture_default_str();
-  serial->add_option("--rows", s.rows, "csv: rows a gesture must have (others are dropped)");
-  serial->add_option("--header", s.header, "csv: column names when the sketch prints none")
+  serial->add_option("--rows", s.rows,
+                     "csv: rows a gesture must have (default: the first gesture's); others "
+                     "are dropped");
+  serial
+      ->add_option("--header", s.header,
+                   "csv: column names when the sketch prints none (default: dataset.json's "
+                   "imu_columns, else c1..cN)")
       ->delimiter(',');
   serial->add_option("--rate", s.rate,
                      "forwarder/plotter: readings per second (default: detect); pcm: Hz "
@@ -91,17 +99,25 @@ RunFn setup_capture(CLI::App& app) {
   mic->add_option("--countdown", m.countdown, "seconds counted down before each clip")
       ->capture_default_str();
 
-  auto* in = app.add_subcommand("stdin", "raw PCM or CSV piped in (arecord, sox, ffmpeg)");
+  auto* in =
+      app.add_subcommand("stdin", "raw PCM, a WAV file or CSV piped in (arecord, sox, ffmpeg)");
   add_target_options(*in, o->target);
   StdinOptions& i = o->in;
-  in->add_option("--format", i.format, "s16le (raw PCM) or csv")
-      ->check(CLI::IsMember({"s16le", "csv"}))
+  in->add_option("--format", i.format,
+                 "s16le (raw PCM; input starting with a RIFF/WAVE header is read as a WAV), "
+                 "wav (16-bit PCM, rate and channels from its header) or csv")
+      ->check(CLI::IsMember({"s16le", "wav", "csv"}))
       ->capture_default_str();
   in->add_option("--rate", i.rate, "s16le: sample rate")->capture_default_str();
   in->add_option("--channels", i.channels, "s16le: channels")->capture_default_str();
-  in->add_option("--length-ms", i.length_ms, "s16le: clip length")->capture_default_str();
-  in->add_option("--rows", i.rows, "csv: rows a gesture must have (others are dropped)");
-  in->add_option("--header", i.header, "csv: column names when the input has none")->delimiter(',');
+  in->add_option("--length-ms", i.length_ms, "s16le, wav: clip length")->capture_default_str();
+  in->add_option("--rows", i.rows,
+                 "csv: rows a gesture must have (default: the first gesture's); others are "
+                 "dropped");
+  in->add_option("--header", i.header,
+                 "csv: column names when the input has none (default: dataset.json's "
+                 "imu_columns, else c1..cN)")
+      ->delimiter(',');
 
   return [o, serial, camera, mic] {
     if (serial->parsed()) return capture_serial(o->target, o->serial);

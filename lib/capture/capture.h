@@ -36,7 +36,7 @@ struct SerialOptions {
 };
 
 struct StdinOptions {
-  std::string format = "s16le";     ///< s16le or csv
+  std::string format = "s16le";     ///< s16le (a WAV header is read), wav or csv
   int rate = 16000;                 ///< s16le: sample rate
   int channels = 1;                 ///< s16le: interleaved channels
   double length_ms = 1000;          ///< s16le: clip length
@@ -79,8 +79,9 @@ struct CaptureResult {
   ParseCounts counts;
 };
 
-/// Prints the closing summary and returns 0 when any sample was kept; throws Error (exit
-/// non-zero, 130 for Ctrl-C) when nothing was captured.
+/// Prints the closing summary (naming the source) and returns the exit code when any sample
+/// was kept: 0, or 130 after Ctrl-C or SIGTERM (the samples stay). Throws Error naming the
+/// source when nothing was captured (exit 1, or 130 after Ctrl-C or SIGTERM).
 int finish_capture(const CaptureResult& result, SampleSink& sink);
 
 /// "176x144" -> 176, 144; throws a usage error naming `option` otherwise.

@@ -266,7 +266,7 @@ void SampleSink::first_sample(const DatasetLock& lock, const Json& facts) {
     std::string name = lock.dir().filename().string();
     dataset_ = Dataset::create(lock, name.empty() ? "dataset" : name, false);
     clear_progress();
-    note("made dataset '" + dataset_.name() + "' in " + options_.dataset);
+    note(options_.source, 0, "made dataset '" + dataset_.name() + "' in " + options_.dataset);
   }
   Json& info = dataset_.info();
   auto m = info.find("modality");
@@ -320,7 +320,7 @@ void SampleSink::print(const std::string& text) {
 
 void SampleSink::warn(const std::string& what) {
   clear_progress();
-  tinyprep::warn(what);
+  tinyprep::warn(options_.source, 0, what);  // several boards at once: say which one
   show_progress();
 }
 
@@ -331,7 +331,7 @@ void SampleSink::summary(const std::string& details) {
                      (options_.count > 0 ? " of " + std::to_string(options_.count) : "") +
                      (kept_ == 1 ? " sample" : " samples") + " of '" + options_.label + "' in " +
                      options_.dataset;
-  note(details.empty() ? what : what + " (" + details + ")");
+  note(options_.source, 0, details.empty() ? what : what + " (" + details + ")");
 }
 
 Image rgb565_to_rgb(const FrameSample& frame) {

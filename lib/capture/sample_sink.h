@@ -45,9 +45,10 @@ class SampleSink {
 
   /// Prints text on stderr as it is (a countdown), clearing the progress line first.
   void print(const std::string& text);
-  /// Prints a warning (clearing the progress line first).
+  /// Prints a warning naming the source ("serial:/dev/ttyACM0: ..."), clearing the progress
+  /// line first.
   void warn(const std::string& what);
-  /// Prints the closing "kept N samples ..." line; `details` says why capture stopped.
+  /// Prints the closing "<source>: kept N samples ..." line; `details` says why capture stopped.
   void summary(const std::string& details);
 
  private:

@@ -56,8 +56,7 @@ CaptureResult capture_stream(ByteSource& source, StreamParser& parser, SampleSin
       case ReadStatus::kTimeout:
         parser.idle(t);
         if (!quiet_noted && limits.quiet_note_s > 0 && t - last_data >= limits.quiet_note_s) {
-          sink.warn("nothing from " + source.name() + " for " +
-                    std::to_string(static_cast<int>(t - last_data)) +
+          sink.warn("nothing for " + std::to_string(static_cast<int>(t - last_data)) +
                     " s (is the sketch running and printing? the right --mode and --baud?)");
           quiet_noted = true;
         }

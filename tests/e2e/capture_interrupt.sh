@@ -1,5 +1,6 @@
-# Ctrl-C (SIGINT) during capture serial keeps every finished sample and exits 0; before any
-# sample is finished it exits 130 with nothing captured. SIGTERM behaves the same.
+# Ctrl-C (SIGINT) during capture serial keeps every finished sample, reports them and exits
+# 130 (interrupted, as for every command); before any sample is finished it exits 130 with
+# nothing captured. SIGTERM behaves the same.
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/lib.sh"
 source "$HERE/capture_helpers.bash"
@@ -26,7 +27,7 @@ for signal in INT TERM; do
   wait_lines ds/samples.jsonl 3
   kill -"$signal" "$CAPTURE_PID"
   wait_capture
-  expect_eq "$RC" 0 "exit code after SIG$signal with samples kept"
+  expect_eq "$RC" 130 "exit code after SIG$signal with samples kept"
   expect_stderr "kept [0-9]+ samples of 'circle' in ds \(interrupted"
   kept=$(wc -l <ds/samples.jsonl)
   [ "$kept" -ge 3 ] || fail "only $kept samples kept"

@@ -49,5 +49,5 @@ PYEOF
 head -c 1000 mono.raw >short.raw
 expect_fail 1 "stdin: nothing captured \(the input ended, dropped 1 partial sample\)" -- \
   tp capture stdin --into ds4 --label yes <short.raw
-expect_fail 2 "--format" -- tp capture stdin --format wav --into ds4 --label yes <short.raw
+expect_fail 2 "--format" -- tp capture stdin --format flac --into ds4 --label yes <short.raw
 [ ! -e ds4 ] || fail "a capture that kept nothing made a dataset folder"
