@@ -4,6 +4,7 @@
 
 #include "command.h"
 #include "core/error.h"
+#include "core/parse.h"
 #include "core/process.h"
 #include "export/export.h"
 #include "export/npy.h"
@@ -15,12 +16,7 @@ namespace {
 
 uint64_t parse_size(const std::string& text) {
   size_t pos = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &pos);
-  } catch (const std::exception&) {
-    pos = 0;
-  }
+  double value = read_number<double>(text, pos).value_or(0);
   std::string unit = text.substr(pos);
   double scale = unit.empty() || unit == "B"    ? 1
                  : unit == "KiB" || unit == "K" ? 1024.0
