@@ -12,22 +12,12 @@
 namespace tinyprep {
 
 Align align_from_name(const std::string& name) {
-  if (name == "start") return Align::kStart;
-  if (name == "center") return Align::kCenter;
-  if (name == "loudest") return Align::kLoudest;
-  throw usage_error("unknown alignment '" + name + "' (expected start, center or loudest)");
+  if (std::optional<Align> a = enum_from_name(kAlignNames, name)) return *a;
+  throw usage_error("unknown alignment '" + name + "' (expected " + names_text(kAlignNames) + ")");
 }
 
 const char* align_name(Align align) {
-  switch (align) {
-    case Align::kStart:
-      return "start";
-    case Align::kCenter:
-      return "center";
-    case Align::kLoudest:
-      return "loudest";
-  }
-  return "start";
+  return enum_name(kAlignNames, align, "start");
 }
 
 std::vector<float> downmix(const float* interleaved, int64_t frames, int channels) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "audio/audio_file.h"
+#include "core/enum_names.h"
 
 namespace tinyprep {
 
@@ -16,9 +17,13 @@ enum class Align {
   kCenter,   ///< keep the middle: pad or trim equally on both sides (the extra sample at the end)
   kLoudest,  ///< keep the window of the target length with the most energy
 };
+/// --align's names.
+inline constexpr EnumName<Align> kAlignNames[] = {
+    {Align::kStart, "start"}, {Align::kCenter, "center"}, {Align::kLoudest, "loudest"}};
 
 /// "start", "center" or "loudest"; throws usage_error for any other name.
 Align align_from_name(const std::string& name);
+/// "start", "center" or "loudest".
 const char* align_name(Align align);
 
 struct ConditionOptions {

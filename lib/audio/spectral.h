@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "audio/real_fft.h"
+#include "core/enum_names.h"
 
 namespace tinyprep {
 
@@ -20,6 +21,12 @@ enum class SpectralKind {
 };
 enum class MelScale { kSlaney, kHtk };
 enum class MelNorm { kSlaney, kNone };
+/// --mel-scale's names.
+inline constexpr EnumName<MelScale> kMelScaleNames[] = {{MelScale::kSlaney, "slaney"},
+                                                        {MelScale::kHtk, "htk"}};
+/// --mel-norm's names.
+inline constexpr EnumName<MelNorm> kMelNormNames[] = {{MelNorm::kSlaney, "slaney"},
+                                                      {MelNorm::kNone, "none"}};
 
 /// Every parameter, with librosa 0.10's defaults. 0 in win_length/hop_length/fmax means
 /// librosa's derived default (n_fft, win_length / 4, sample_rate / 2).

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "audio/audio_file.h"
+#include "core/enum_names.h"
 #include "core/error.h"
 #include "image/image_file.h"
 #include "imu/csv_file.h"
@@ -20,16 +21,9 @@ MediaKind media_kind(const std::filesystem::path& path) {
 }
 
 const char* media_field(MediaKind kind) {
-  switch (kind) {
-    case MediaKind::kAudio:
-      return "audio";
-    case MediaKind::kImage:
-      return "image";
-    case MediaKind::kCsv:
-      return "csv";
-    default:
-      return "";
-  }
+  static constexpr EnumName<MediaKind> kFields[] = {
+      {MediaKind::kAudio, "audio"}, {MediaKind::kImage, "image"}, {MediaKind::kCsv, "csv"}};
+  return enum_name(kFields, kind);
 }
 
 Json audio_facts(const AudioInfo& a) {

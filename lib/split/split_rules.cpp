@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cstdio>
-#include <stdexcept>
 #include <vector>
 
 #include "core/error.h"
@@ -50,21 +49,11 @@ std::int64_t parse_micro_percent(std::string_view part, std::string_view whole) 
 }  // namespace
 
 const char* split_name(Split split) {
-  switch (split) {
-    case Split::kTrain:
-      return "train";
-    case Split::kValidation:
-      return "validation";
-    case Split::kTest:
-      return "test";
-  }
-  return "?";
+  return enum_name(kSplitNames, split, "?");
 }
 
 std::optional<Split> parse_split_name(std::string_view name) {
-  for (Split s : kSplits)
-    if (name == split_name(s)) return s;
-  return std::nullopt;
+  return enum_from_name(kSplitNames, name);
 }
 
 SplitRatios parse_split_ratios(std::string_view text) {
@@ -103,7 +92,7 @@ SplitRatios parse_split_ratios(std::string_view text) {
 
 std::uint64_t hex_mod(std::string_view hex, std::uint64_t modulus) {
   if (modulus == 0 || modulus > (std::uint64_t{1} << 59))
-    throw std::invalid_argument("hex_mod: modulus out of range");
+    throw Error("hex_mod: modulus out of range");
   std::uint64_t r = 0;
   for (char c : hex) {
     unsigned digit;
@@ -114,7 +103,7 @@ std::uint64_t hex_mod(std::string_view hex, std::uint64_t modulus) {
     else if (c >= 'A' && c <= 'F')
       digit = c - 'A' + 10;
     else
-      throw std::invalid_argument("hex_mod: not a hexadecimal digit");
+      throw Error("hex_mod: not a hexadecimal digit");
     r = (r * 16 + digit) % modulus;  // r < modulus <= 2^59, so r * 16 + 15 < 2^64
   }
   return r;

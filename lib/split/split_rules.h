@@ -7,12 +7,17 @@
 #include <string>
 #include <string_view>
 
+#include "core/enum_names.h"
+
 namespace tinyprep {
 
 enum class Split : int { kTrain = 0, kValidation = 1, kTest = 2 };
 inline constexpr int kSplitCount = 3;
 inline constexpr std::array<Split, kSplitCount> kSplits = {Split::kTrain, Split::kValidation,
                                                            Split::kTest};
+/// The names of the splits, as manifest lines spell them.
+inline constexpr EnumName<Split> kSplitNames[] = {
+    {Split::kTrain, "train"}, {Split::kValidation, "validation"}, {Split::kTest, "test"}};
 
 /// "train", "validation" or "test": the value of a manifest line's `split` field.
 const char* split_name(Split split);
@@ -43,7 +48,7 @@ std::int64_t hash_split_bucket(std::string_view key, std::uint64_t seed);
 Split hash_split(std::string_view key, std::uint64_t seed, const SplitRatios& ratios);
 
 /// A hexadecimal number (any length, either case) modulo `modulus` (<= 2^59), computed digit
-/// by digit. Throws std::invalid_argument on a non-hex digit.
+/// by digit. Throws Error on a non-hex digit or a modulus out of range.
 std::uint64_t hex_mod(std::string_view hex, std::uint64_t modulus);
 
 /// TensorFlow speech_commands: MAX_NUM_WAVS_PER_CLASS = 2**27 - 1.
