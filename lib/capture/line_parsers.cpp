@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "core/enum_names.h"
 #include "imu/csv_file.h"
 
 namespace tinyprep {
@@ -62,14 +63,9 @@ std::vector<std::string> numbered_names(const char* prefix, size_t n) {
 }
 
 const char* end_reason(StreamEnd end) {
-  switch (end) {
-    case StreamEnd::kEndOfInput:
-      return "the input ended";
-    case StreamEnd::kVanished:
-      return "the device went away";
-    default:
-      return "capture stopped";
-  }
+  static constexpr EnumName<StreamEnd> kReasons[] = {
+      {StreamEnd::kEndOfInput, "the input ended"}, {StreamEnd::kVanished, "the device went away"}};
+  return enum_name(kReasons, end, "capture stopped");
 }
 
 }  // namespace
