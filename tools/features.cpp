@@ -57,7 +57,7 @@ RunFn setup_features(CLI::App& app) {
                  "pad or trim every clip to this length (default 1000; 0 keeps each length)");
   app.add_option("--align", cli->align, "start, center or loudest window (default start)")
       ->check(CLI::IsMember({"start", "center", "loudest"}));
-  for (const FeatureOptionSpec& spec : feature_option_specs()) {
+  for (const FeatureOption& spec : feature_options()) {
     std::string name = spec.name;
     std::string help = std::string(spec.help) + " [" + spec.presets + "]";
     if (spec.value) {

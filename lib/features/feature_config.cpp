@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/hash.h"
+#include "features/feature_options.h"
 
 namespace tinyprep {
 namespace {
@@ -18,25 +19,6 @@ namespace {
 // Bumped whenever a change of the code changes the values for the same parameters, so that
 // incremental runs recompute instead of reusing stale files.
 constexpr int kFeaturesVersion = 1;
-
-// A float parameter as the decimal the user typed (0.025, not 0.0250000004).
-double decimal(float v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.7g", v);
-  return std::strtod(buf, nullptr);
-}
-
-const char* format_name(FrontendFormat f) {
-  switch (f) {
-    case FrontendFormat::kUInt16:
-      return "uint16";
-    case FrontendFormat::kFloat:
-      return "float";
-    case FrontendFormat::kInt8:
-      return "int8";
-  }
-  return "int8";
-}
 
 SpectralKind kind_of(const std::string& preset) {
   if (preset == "spectrogram") return SpectralKind::kSpectrogram;
@@ -58,6 +40,12 @@ std::string samples_text(int64_t n) {
 }
 
 }  // namespace
+
+double json_decimal(float v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.7g", v);
+  return std::strtod(buf, nullptr);
+}
 
 int64_t FeatureConfig::length_samples() const {
   return static_cast<int64_t>(std::llround(length_ms * sample_rate / 1000.0));
@@ -103,6 +91,11 @@ FeatureConfig resolve_feature_config(FeatureConfig c) {
 
 Json feature_config_json(const FeatureConfig& c) {
   Json j;
+  // An option's entry: its key and value as its description (feature_options.h) says.
+  auto put = [&](const char* option) {
+    const FeatureOption* o = find_feature_option(option);
+    j[o->json] = o->type.get(c);
+  };
   j["preset"] = c.preset;
   j["features_version"] = kFeaturesVersion;
   j["sample_rate"] = c.sample_rate;
@@ -110,65 +103,48 @@ Json feature_config_json(const FeatureConfig& c) {
   j["align"] = align_name(c.align);
   if (c.is_micro()) {
     const FrontendConfig& f = c.frontend;
-    j["window_ms"] = f.window_ms;
-    j["stride_ms"] = f.stride_ms;
-    j["channels"] = f.channels;
-    j["lower_hz"] = decimal(f.lower_hz);
-    j["upper_hz"] = decimal(f.upper_hz);
-    j["noise_reduction"] = f.noise_reduction;
+    for (const char* o : {"--window-ms", "--stride-ms", "--channels", "--lower-hz", "--upper-hz",
+                          "--noise-reduction"})
+      put(o);
     j["smoothing_bits"] = f.smoothing_bits;
-    j["even_smoothing"] = decimal(f.even_smoothing);
-    j["odd_smoothing"] = decimal(f.odd_smoothing);
-    j["min_signal_remaining"] = decimal(f.min_signal_remaining);
-    j["pcan"] = f.pcan;
-    j["pcan_strength"] = decimal(f.pcan_strength);
-    j["pcan_offset"] = decimal(f.pcan_offset);
+    j["even_smoothing"] = json_decimal(f.even_smoothing);
+    j["odd_smoothing"] = json_decimal(f.odd_smoothing);
+    j["min_signal_remaining"] = json_decimal(f.min_signal_remaining);
+    put("--pcan");
+    j["pcan_strength"] = json_decimal(f.pcan_strength);
+    j["pcan_offset"] = json_decimal(f.pcan_offset);
     j["gain_bits"] = f.gain_bits;
     j["log_scale"] = f.log_scale;
     j["scale_shift"] = f.scale_shift;
-    j["tables"] = std::string(1, f.tables);
-    j["format"] = format_name(c.format);
+    put("--frontend-tables");
+    put("--format");
     return j;
   }
-  const SpectralConfig& s = c.spectral;
-  const bool mfe = s.kind == SpectralKind::kMfe;
-  j["n_fft"] = s.n_fft;
-  j["win_length"] = s.win_length;
-  j["hop_length"] = s.hop_length;
+  const SpectralKind kind = c.spectral.kind;
+  const bool mfe = kind == SpectralKind::kMfe;
+  for (const char* o : {"--n-fft", "--win-length", "--hop-length"}) put(o);
   if (mfe) {
     j["window"] = "rectangular";
   } else {
     j["window"] = "hann";
-    j["center"] = s.center;
+    put("--center");
     j["pad_mode"] = "constant";
-    j["power"] = s.power;
+    put("--power");
   }
-  if (s.kind != SpectralKind::kSpectrogram) {
-    j["n_mels"] = s.n_mels;
-    j["fmin"] = s.fmin;
-    j["fmax"] = s.fmax;
+  if (kind != SpectralKind::kSpectrogram) {
+    for (const char* o : {"--n-mels", "--fmin", "--fmax"}) put(o);
     if (mfe) {
       j["mel_scale"] = "edge_impulse";
-      j["noise_floor_db"] = s.noise_floor_db;
+      put("--noise-floor-db");
     } else {
-      j["mel_scale"] = s.mel_scale == MelScale::kHtk ? "htk" : "slaney";
-      j["mel_norm"] = s.mel_norm == MelNorm::kSlaney ? "slaney" : "none";
-      if (s.ref_max)
-        j["ref"] = "max";
-      else
-        j["ref"] = s.ref;
-      j["amin"] = s.amin;
-      if (s.top_db)
-        j["top_db"] = *s.top_db;
-      else
-        j["top_db"] = nullptr;
+      for (const char* o : {"--mel-scale", "--mel-norm", "--ref", "--amin", "--top-db"}) put(o);
     }
   }
-  if (s.kind == SpectralKind::kMfcc) {
-    j["n_mfcc"] = s.n_mfcc;
+  if (kind == SpectralKind::kMfcc) {
+    put("--n-mfcc");
     j["dct"] = "ortho-II";
   }
-  j["pre_emphasis"] = s.pre_emphasis;
+  put("--pre-emphasis");
   return j;
 }
 

@@ -10,6 +10,7 @@
 #include "audio/condition.h"
 #include "audio/micro_frontend.h"
 #include "audio/spectral.h"
+#include "core/enum_names.h"
 #include "export/npy.h"
 #include "manifest/manifest.h"
 
@@ -25,6 +26,11 @@ enum class FrontendFormat {
   kFloat,   ///< v * 10 / 256, what speech_commands trains on
   kInt8,    ///< the micro_speech model input
 };
+/// --format's names.
+inline constexpr EnumName<FrontendFormat> kFrontendFormatNames[] = {
+    {FrontendFormat::kUInt16, "uint16"},
+    {FrontendFormat::kFloat, "float"},
+    {FrontendFormat::kInt8, "int8"}};
 
 struct FeatureConfig {
   std::string preset = "logmel";
@@ -47,6 +53,9 @@ FeatureConfig default_feature_config(const std::string& preset, int sample_rate)
 /// Fills derived defaults and checks the whole config (including that the target length holds
 /// at least one frame); throws usage_error naming the offending option.
 FeatureConfig resolve_feature_config(FeatureConfig config);
+
+/// A float parameter as the decimal the user typed (0.025, not 0.0250000004).
+double json_decimal(float v);
 
 /// Every parameter that changes the output, in a fixed order.
 Json feature_config_json(const FeatureConfig& config);

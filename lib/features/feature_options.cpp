@@ -1,11 +1,10 @@
 #include "features/feature_options.h"
 
-#include <cerrno>
-#include <cmath>
-#include <cstdlib>
+#include <climits>
 #include <sstream>
 
 #include "core/error.h"
+#include "core/parse.h"
 
 namespace tinyprep {
 namespace {
@@ -15,70 +14,178 @@ constexpr const char* kMelPresets = "logmel mfcc mfe";
 constexpr const char* kLibrosaMel = "logmel mfcc";
 constexpr const char* kLibrosa = "spectrogram logmel mfcc";
 
-bool applies(const FeatureOptionSpec& spec, const std::string& preset) {
-  std::istringstream words(spec.presets);
+constexpr EnumName<char> kTablesNames[] = {{'a', "a"}, {'b', "b"}, {'c', "c"}};
+
+// The part of a FeatureConfig a field belongs to.
+template <class Part>
+Part& part(FeatureConfig& c) {
+  if constexpr (std::is_same_v<Part, SpectralConfig>)
+    return c.spectral;
+  else if constexpr (std::is_same_v<Part, FrontendConfig>)
+    return c.frontend;
+  else
+    return c;
+}
+template <class Part>
+const Part& part(const FeatureConfig& c) {
+  return part<Part>(const_cast<FeatureConfig&>(c));
+}
+
+// ---- the option types ----------------------------------------------------------------------
+
+// A whole number; below `min` is refused ("--win-length must be at least 1").
+template <class Part>
+FeatureOptionType integer(int Part::*field, int min = INT_MIN) {
+  return {[field, min](FeatureConfig& c, const std::string& name, const std::string& text) {
+            int v = parse_number<int>(text, name);
+            if (v < min) throw usage_error(name + " must be at least " + std::to_string(min));
+            part<Part>(c).*field = v;
+          },
+          [field](const FeatureConfig& c) { return Json(part<Part>(c).*field); }};
+}
+
+// A number (double, or float recorded as the decimal typed); `positive` refuses <= 0.
+template <class Part, class T>
+FeatureOptionType real(T Part::*field, bool positive = false) {
+  return {[field, positive](FeatureConfig& c, const std::string& name, const std::string& text) {
+            double v = parse_number<double>(text, name);
+            if (positive && v <= 0) throw usage_error(name + " must be positive");
+            part<Part>(c).*field = static_cast<T>(v);
+          },
+          [field](const FeatureConfig& c) {
+            if constexpr (std::is_same_v<T, float>)
+              return Json(json_decimal(part<Part>(c).*field));
+            else
+              return Json(part<Part>(c).*field);
+          }};
+}
+
+// An on/off flag ("true"/"false").
+template <class Part>
+FeatureOptionType flag(bool Part::*field) {
+  return {[field](FeatureConfig& c, const std::string&, const std::string& text) {
+            part<Part>(c).*field = text == "true";
+          },
+          [field](const FeatureConfig& c) { return Json(part<Part>(c).*field); }};
+}
+
+// One of the names of an enum's table.
+template <class Part, class E, size_t N>
+FeatureOptionType choice(E Part::*field, const EnumName<E> (&names)[N]) {
+  return {[field, &names](FeatureConfig& c, const std::string& name, const std::string& text) {
+            std::optional<E> v = enum_from_name(names, text);
+            if (!v) throw usage_error(name + " must be " + names_text(names));
+            part<Part>(c).*field = *v;
+          },
+          [field, &names](const FeatureConfig& c) {
+            return Json(enum_name(names, part<Part>(c).*field));
+          }};
+}
+
+// A number, or `word` for a setting without one (--ref max, --top-db none), recorded in the
+// config JSON as `word_json`.
+FeatureOptionType number_or(const char* word, Json word_json,
+                            void (*store)(FeatureConfig&, std::optional<double>),
+                            std::optional<double> (*load)(const FeatureConfig&)) {
+  return {[word, store](FeatureConfig& c, const std::string& name, const std::string& text) {
+            store(c, text == word ? std::nullopt
+                                  : std::optional<double>(parse_number<double>(text, name)));
+          },
+          [word_json, load](const FeatureConfig& c) {
+            std::optional<double> v = load(c);
+            return v ? Json(*v) : word_json;
+          }};
+}
+
+bool applies(const FeatureOption& option, const std::string& preset) {
+  std::istringstream words(option.presets);
   std::string w;
   while (words >> w)
     if (w == preset) return true;
   return false;
 }
 
-double to_double(const std::string& name, const std::string& text) {
-  errno = 0;
-  char* end = nullptr;
-  double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(v))
-    throw usage_error(name + ": '" + text + "' is not a number");
-  return v;
-}
-
-int to_int(const std::string& name, const std::string& text) {
-  errno = 0;
-  char* end = nullptr;
-  long v = std::strtol(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno == ERANGE || v < -1000000000 || v > 1000000000)
-    throw usage_error(name + ": '" + text + "' is not a whole number");
-  return static_cast<int>(v);
-}
+using S = SpectralConfig;
+using F = FrontendConfig;
 
 }  // namespace
 
-const std::vector<FeatureOptionSpec>& feature_option_specs() {
-  static const std::vector<FeatureOptionSpec> specs = {
+const std::vector<FeatureOption>& feature_options() {
+  static const std::vector<FeatureOption> options = {
       {"--format", "uint16|float|int8", "micro_speech",
        "raw frontend value, speech_commands' training value (x 10/256), or the micro_speech "
-       "model input (default int8)"},
+       "model input (default int8)",
+       "format", choice(&FeatureConfig::format, kFrontendFormatNames)},
       {"--frontend-tables", "a|b|c", "micro_speech",
        "a: TF op / micro_speech until Oct 2023 (default), b: tflite-micro after Oct 2023, "
-       "c: today's audio_preprocessor_int8"},
-      {"--window-ms", "MS", "micro_speech", "frontend window (default 30)"},
-      {"--stride-ms", "MS", "micro_speech", "frontend stride (default 20)"},
-      {"--channels", "N", "micro_speech", "frontend filterbank channels (default 40)"},
-      {"--lower-hz", "HZ", "micro_speech", "lowest filterbank frequency (default 125)"},
-      {"--upper-hz", "HZ", "micro_speech", "highest filterbank frequency (default 7500)"},
-      {"--pcan", nullptr, "micro_speech", "per-channel amplitude normalisation (default on)"},
-      {"--noise-reduction", nullptr, "micro_speech", "noise reduction (default on)"},
-      {"--n-fft", "N", kFloatPresets, "FFT size (default 2048; mfe 256)"},
-      {"--win-length", "N", kFloatPresets, "window length in samples (default n_fft; mfe 20 ms)"},
+       "c: today's audio_preprocessor_int8",
+       "tables", choice(&F::tables, kTablesNames)},
+      {"--window-ms", "MS", "micro_speech", "frontend window (default 30)", "window_ms",
+       integer(&F::window_ms)},
+      {"--stride-ms", "MS", "micro_speech", "frontend stride (default 20)", "stride_ms",
+       integer(&F::stride_ms)},
+      {"--channels", "N", "micro_speech", "frontend filterbank channels (default 40)", "channels",
+       integer(&F::channels)},
+      {"--lower-hz", "HZ", "micro_speech", "lowest filterbank frequency (default 125)", "lower_hz",
+       real(&F::lower_hz)},
+      {"--upper-hz", "HZ", "micro_speech", "highest filterbank frequency (default 7500)",
+       "upper_hz", real(&F::upper_hz)},
+      {"--pcan", nullptr, "micro_speech", "per-channel amplitude normalisation (default on)",
+       "pcan", flag(&F::pcan)},
+      {"--noise-reduction", nullptr, "micro_speech", "noise reduction (default on)",
+       "noise_reduction", flag(&F::noise_reduction)},
+      {"--n-fft", "N", kFloatPresets, "FFT size (default 2048; mfe 256)", "n_fft",
+       integer(&S::n_fft)},
+      {"--win-length", "N", kFloatPresets, "window length in samples (default n_fft; mfe 20 ms)",
+       "win_length", integer(&S::win_length, 1)},
       {"--hop-length", "N", kFloatPresets,
-       "samples between frames (default win_length/4; mfe 10 ms)"},
+       "samples between frames (default win_length/4; mfe 10 ms)", "hop_length",
+       integer(&S::hop_length, 1)},
       {"--center", nullptr, kLibrosa,
-       "pad n_fft/2 zeros on both sides so frame t is centred at t*hop (default on)"},
-      {"--power", "P", kLibrosa, "exponent of the magnitude: 2 power, 1 magnitude (default 2)"},
-      {"--n-mels", "N", kMelPresets, "mel bands (default 128; mfe 40)"},
-      {"--fmin", "HZ", kMelPresets, "lowest mel frequency (default 0)"},
-      {"--fmax", "HZ", kMelPresets, "highest mel frequency (default rate/2)"},
-      {"--mel-scale", "slaney|htk", kLibrosaMel, "mel formula (default slaney)"},
-      {"--mel-norm", "slaney|none", kLibrosaMel, "filter normalisation (default slaney: area)"},
-      {"--ref", "R|max", kLibrosaMel, "power_to_db reference (default 1.0; max: the clip's)"},
-      {"--amin", "A", kLibrosaMel, "power_to_db floor (default 1e-10)"},
-      {"--top-db", "DB|none", kLibrosaMel, "dynamic range kept below the clip's peak (default 80)"},
-      {"--n-mfcc", "N", "mfcc", "coefficients kept (default 20)"},
+       "pad n_fft/2 zeros on both sides so frame t is centred at t*hop (default on)", "center",
+       flag(&S::center)},
+      {"--power", "P", kLibrosa, "exponent of the magnitude: 2 power, 1 magnitude (default 2)",
+       "power", real(&S::power)},
+      {"--n-mels", "N", kMelPresets, "mel bands (default 128; mfe 40)", "n_mels",
+       integer(&S::n_mels)},
+      {"--fmin", "HZ", kMelPresets, "lowest mel frequency (default 0)", "fmin", real(&S::fmin)},
+      {"--fmax", "HZ", kMelPresets, "highest mel frequency (default rate/2)", "fmax",
+       real(&S::fmax, true)},
+      {"--mel-scale", "slaney|htk", kLibrosaMel, "mel formula (default slaney)", "mel_scale",
+       choice(&S::mel_scale, kMelScaleNames)},
+      {"--mel-norm", "slaney|none", kLibrosaMel, "filter normalisation (default slaney: area)",
+       "mel_norm", choice(&S::mel_norm, kMelNormNames)},
+      {"--ref", "R|max", kLibrosaMel, "power_to_db reference (default 1.0; max: the clip's)", "ref",
+       number_or(
+           "max", "max",
+           [](FeatureConfig& c, std::optional<double> v) {
+             c.spectral.ref_max = !v;
+             if (v) c.spectral.ref = *v;
+           },
+           [](const FeatureConfig& c) {
+             return c.spectral.ref_max ? std::nullopt : std::optional<double>(c.spectral.ref);
+           })},
+      {"--amin", "A", kLibrosaMel, "power_to_db floor (default 1e-10)", "amin", real(&S::amin)},
+      {"--top-db", "DB|none", kLibrosaMel, "dynamic range kept below the clip's peak (default 80)",
+       "top_db",
+       number_or(
+           "none", nullptr,
+           [](FeatureConfig& c, std::optional<double> v) { c.spectral.top_db = v; },
+           [](const FeatureConfig& c) { return c.spectral.top_db; })},
+      {"--n-mfcc", "N", "mfcc", "coefficients kept (default 20)", "n_mfcc", integer(&S::n_mfcc)},
       {"--pre-emphasis", "COEF", kFloatPresets,
-       "y[n] - COEF y[n-1] before framing (default 0: off; mfe 0.98)"},
-      {"--noise-floor-db", "DB", "mfe", "dB mapped to 0 (default -52)"},
+       "y[n] - COEF y[n-1] before framing (default 0: off; mfe 0.98)", "pre_emphasis",
+       real(&S::pre_emphasis)},
+      {"--noise-floor-db", "DB", "mfe", "dB mapped to 0 (default -52)", "noise_floor_db",
+       real(&S::noise_floor_db)},
   };
-  return specs;
+  return options;
+}
+
+const FeatureOption* find_feature_option(std::string_view name) {
+  for (const FeatureOption& o : feature_options())
+    if (name == o.name) return &o;
+  return nullptr;
 }
 
 FeatureConfig feature_config_from_options(const std::string& preset, int rate, double length_ms,
@@ -88,86 +195,12 @@ FeatureConfig feature_config_from_options(const std::string& preset, int rate, d
   c.length_ms = length_ms;
   c.align = align_from_name(align);
   for (const auto& [name, text] : given) {
-    const FeatureOptionSpec* spec = nullptr;
-    for (const auto& s : feature_option_specs())
-      if (name == s.name) spec = &s;
-    if (!spec) throw usage_error("unknown option " + name);
-    if (!applies(*spec, preset))
+    const FeatureOption* option = find_feature_option(name);
+    if (!option) throw usage_error("unknown option " + name);
+    if (!applies(*option, preset))
       throw usage_error(name + " does not apply to --preset " + preset + " (it is for " +
-                        spec->presets + ")");
-    const bool on = text == "true";
-    SpectralConfig& s = c.spectral;
-    FrontendConfig& f = c.frontend;
-    if (name == "--format") {
-      if (text == "uint16")
-        c.format = FrontendFormat::kUInt16;
-      else if (text == "float")
-        c.format = FrontendFormat::kFloat;
-      else if (text == "int8")
-        c.format = FrontendFormat::kInt8;
-      else
-        throw usage_error("--format must be uint16, float or int8");
-    } else if (name == "--frontend-tables") {
-      if (text != "a" && text != "b" && text != "c")
-        throw usage_error("--frontend-tables must be a, b or c");
-      f.tables = text[0];
-    } else if (name == "--window-ms") {
-      f.window_ms = to_int(name, text);
-    } else if (name == "--stride-ms") {
-      f.stride_ms = to_int(name, text);
-    } else if (name == "--channels") {
-      f.channels = to_int(name, text);
-    } else if (name == "--lower-hz") {
-      f.lower_hz = static_cast<float>(to_double(name, text));
-    } else if (name == "--upper-hz") {
-      f.upper_hz = static_cast<float>(to_double(name, text));
-    } else if (name == "--pcan") {
-      f.pcan = on;
-    } else if (name == "--noise-reduction") {
-      f.noise_reduction = on;
-    } else if (name == "--n-fft") {
-      s.n_fft = to_int(name, text);
-    } else if (name == "--win-length") {
-      s.win_length = to_int(name, text);
-      if (s.win_length <= 0) throw usage_error("--win-length must be at least 1");
-    } else if (name == "--hop-length") {
-      s.hop_length = to_int(name, text);
-      if (s.hop_length <= 0) throw usage_error("--hop-length must be at least 1");
-    } else if (name == "--center") {
-      s.center = on;
-    } else if (name == "--power") {
-      s.power = to_double(name, text);
-    } else if (name == "--n-mels") {
-      s.n_mels = to_int(name, text);
-    } else if (name == "--fmin") {
-      s.fmin = to_double(name, text);
-    } else if (name == "--fmax") {
-      s.fmax = to_double(name, text);
-      if (s.fmax <= 0) throw usage_error("--fmax must be positive");
-    } else if (name == "--mel-scale") {
-      if (text != "slaney" && text != "htk") throw usage_error("--mel-scale must be slaney or htk");
-      s.mel_scale = text == "htk" ? MelScale::kHtk : MelScale::kSlaney;
-    } else if (name == "--mel-norm") {
-      if (text != "slaney" && text != "none")
-        throw usage_error("--mel-norm must be slaney or none");
-      s.mel_norm = text == "none" ? MelNorm::kNone : MelNorm::kSlaney;
-    } else if (name == "--ref") {
-      s.ref_max = text == "max";
-      if (!s.ref_max) s.ref = to_double(name, text);
-    } else if (name == "--amin") {
-      s.amin = to_double(name, text);
-    } else if (name == "--top-db") {
-      if (text == "none")
-        s.top_db.reset();
-      else
-        s.top_db = to_double(name, text);
-    } else if (name == "--n-mfcc") {
-      s.n_mfcc = to_int(name, text);
-    } else if (name == "--pre-emphasis") {
-      s.pre_emphasis = to_double(name, text);
-    } else if (name == "--noise-floor-db") {
-      s.noise_floor_db = to_double(name, text);
-    }
+                        option->presets + ")");
+    option->type.set(c, name, text);
   }
   return resolve_feature_config(c);
 }
