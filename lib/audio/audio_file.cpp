@@ -17,31 +17,20 @@ namespace {
 
 // libsndfile and its codecs (FLAC, Vorbis, Opus, MPEG) are opened on first use (core/plugin.h):
 // the PCM16 WAVs of most datasets never need them (wav_pcm.h).
-struct Sndfile {
-  decltype(&::sf_open) open;
-  decltype(&::sf_open_virtual) open_virtual;
-  decltype(&::sf_close) close;
-  decltype(&::sf_strerror) strerror;
-  decltype(&::sf_readf_float) readf_float;
-  decltype(&::sf_readf_short) readf_short;
-  decltype(&::sf_writef_short) writef_short;
-  decltype(&::sf_write_sync) write_sync;
+struct Sndfile : Library {
+  Sndfile() : Library("libsndfile.so.1", "audio decoding", "install libsndfile1") {}
+  TINYPREP_LIBRARY_FUNCTION(open, sf_open);
+  TINYPREP_LIBRARY_FUNCTION(open_virtual, sf_open_virtual);
+  TINYPREP_LIBRARY_FUNCTION(close, sf_close);
+  TINYPREP_LIBRARY_FUNCTION(strerror, sf_strerror);
+  TINYPREP_LIBRARY_FUNCTION(readf_float, sf_readf_float);
+  TINYPREP_LIBRARY_FUNCTION(readf_short, sf_readf_short);
+  TINYPREP_LIBRARY_FUNCTION(writef_short, sf_writef_short);
+  TINYPREP_LIBRARY_FUNCTION(write_sync, sf_write_sync);
 };
 
 const Sndfile& sf() {
-  static const Sndfile api = [] {
-    Library lib("libsndfile.so.1", "audio decoding", "install libsndfile1");
-    Sndfile a;
-    lib.bind(a.open, "sf_open");
-    lib.bind(a.open_virtual, "sf_open_virtual");
-    lib.bind(a.close, "sf_close");
-    lib.bind(a.strerror, "sf_strerror");
-    lib.bind(a.readf_float, "sf_readf_float");
-    lib.bind(a.readf_short, "sf_readf_short");
-    lib.bind(a.writef_short, "sf_writef_short");
-    lib.bind(a.write_sync, "sf_write_sync");
-    return a;
-  }();
+  static const Sndfile api;
   return api;
 }
 

@@ -21,39 +21,25 @@ namespace {
 
 // PortAudio (with ALSA and JACK) is opened on first use (core/plugin.h): only `capture mic`
 // needs it.
-struct PortAudio {
-  decltype(&::Pa_CloseStream) CloseStream;
-  decltype(&::Pa_GetDefaultInputDevice) GetDefaultInputDevice;
-  decltype(&::Pa_GetDeviceCount) GetDeviceCount;
-  decltype(&::Pa_GetDeviceInfo) GetDeviceInfo;
-  decltype(&::Pa_GetErrorText) GetErrorText;
-  decltype(&::Pa_Initialize) Initialize;
-  decltype(&::Pa_IsFormatSupported) IsFormatSupported;
-  decltype(&::Pa_OpenStream) OpenStream;
-  decltype(&::Pa_ReadStream) ReadStream;
-  decltype(&::Pa_StartStream) StartStream;
-  decltype(&::Pa_StopStream) StopStream;
-  decltype(&::Pa_Terminate) Terminate;
+struct PortAudio : Library {
+  PortAudio()
+      : Library("libportaudio.so.2", "microphone capture (PortAudio)", "install libportaudio2") {}
+  TINYPREP_LIBRARY_FUNCTION(CloseStream, Pa_CloseStream);
+  TINYPREP_LIBRARY_FUNCTION(GetDefaultInputDevice, Pa_GetDefaultInputDevice);
+  TINYPREP_LIBRARY_FUNCTION(GetDeviceCount, Pa_GetDeviceCount);
+  TINYPREP_LIBRARY_FUNCTION(GetDeviceInfo, Pa_GetDeviceInfo);
+  TINYPREP_LIBRARY_FUNCTION(GetErrorText, Pa_GetErrorText);
+  TINYPREP_LIBRARY_FUNCTION(Initialize, Pa_Initialize);
+  TINYPREP_LIBRARY_FUNCTION(IsFormatSupported, Pa_IsFormatSupported);
+  TINYPREP_LIBRARY_FUNCTION(OpenStream, Pa_OpenStream);
+  TINYPREP_LIBRARY_FUNCTION(ReadStream, Pa_ReadStream);
+  TINYPREP_LIBRARY_FUNCTION(StartStream, Pa_StartStream);
+  TINYPREP_LIBRARY_FUNCTION(StopStream, Pa_StopStream);
+  TINYPREP_LIBRARY_FUNCTION(Terminate, Pa_Terminate);
 };
 
 const PortAudio& pa() {
-  static const PortAudio api = [] {
-    Library lib("libportaudio.so.2", "microphone capture (PortAudio)", "install libportaudio2");
-    PortAudio a;
-    lib.bind(a.CloseStream, "Pa_CloseStream");
-    lib.bind(a.GetDefaultInputDevice, "Pa_GetDefaultInputDevice");
-    lib.bind(a.GetDeviceCount, "Pa_GetDeviceCount");
-    lib.bind(a.GetDeviceInfo, "Pa_GetDeviceInfo");
-    lib.bind(a.GetErrorText, "Pa_GetErrorText");
-    lib.bind(a.Initialize, "Pa_Initialize");
-    lib.bind(a.IsFormatSupported, "Pa_IsFormatSupported");
-    lib.bind(a.OpenStream, "Pa_OpenStream");
-    lib.bind(a.ReadStream, "Pa_ReadStream");
-    lib.bind(a.StartStream, "Pa_StartStream");
-    lib.bind(a.StopStream, "Pa_StopStream");
-    lib.bind(a.Terminate, "Pa_Terminate");
-    return a;
-  }();
+  static const PortAudio api;
   return api;
 }
 

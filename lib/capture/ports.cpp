@@ -13,38 +13,25 @@ namespace {
 
 // libserialport (with libudev) is opened on first use (core/plugin.h): only listing ports
 // needs it.
-struct SerialPortLib {
-  decltype(&::sp_free_error_message) free_error_message;
-  decltype(&::sp_free_port_list) free_port_list;
-  decltype(&::sp_get_port_description) get_port_description;
-  decltype(&::sp_get_port_name) get_port_name;
-  decltype(&::sp_get_port_transport) get_port_transport;
-  decltype(&::sp_get_port_usb_manufacturer) get_port_usb_manufacturer;
-  decltype(&::sp_get_port_usb_product) get_port_usb_product;
-  decltype(&::sp_get_port_usb_serial) get_port_usb_serial;
-  decltype(&::sp_get_port_usb_vid_pid) get_port_usb_vid_pid;
-  decltype(&::sp_last_error_message) last_error_message;
-  decltype(&::sp_list_ports) list_ports;
+struct SerialPortLib : Library {
+  SerialPortLib()
+      : Library("libserialport.so.0", "serial port listing (libserialport)",
+                "install libserialport0") {}
+  TINYPREP_LIBRARY_FUNCTION(free_error_message, sp_free_error_message);
+  TINYPREP_LIBRARY_FUNCTION(free_port_list, sp_free_port_list);
+  TINYPREP_LIBRARY_FUNCTION(get_port_description, sp_get_port_description);
+  TINYPREP_LIBRARY_FUNCTION(get_port_name, sp_get_port_name);
+  TINYPREP_LIBRARY_FUNCTION(get_port_transport, sp_get_port_transport);
+  TINYPREP_LIBRARY_FUNCTION(get_port_usb_manufacturer, sp_get_port_usb_manufacturer);
+  TINYPREP_LIBRARY_FUNCTION(get_port_usb_product, sp_get_port_usb_product);
+  TINYPREP_LIBRARY_FUNCTION(get_port_usb_serial, sp_get_port_usb_serial);
+  TINYPREP_LIBRARY_FUNCTION(get_port_usb_vid_pid, sp_get_port_usb_vid_pid);
+  TINYPREP_LIBRARY_FUNCTION(last_error_message, sp_last_error_message);
+  TINYPREP_LIBRARY_FUNCTION(list_ports, sp_list_ports);
 };
 
 const SerialPortLib& sp() {
-  static const SerialPortLib api = [] {
-    Library lib("libserialport.so.0", "serial port listing (libserialport)",
-                "install libserialport0");
-    SerialPortLib a;
-    lib.bind(a.free_error_message, "sp_free_error_message");
-    lib.bind(a.free_port_list, "sp_free_port_list");
-    lib.bind(a.get_port_description, "sp_get_port_description");
-    lib.bind(a.get_port_name, "sp_get_port_name");
-    lib.bind(a.get_port_transport, "sp_get_port_transport");
-    lib.bind(a.get_port_usb_manufacturer, "sp_get_port_usb_manufacturer");
-    lib.bind(a.get_port_usb_product, "sp_get_port_usb_product");
-    lib.bind(a.get_port_usb_serial, "sp_get_port_usb_serial");
-    lib.bind(a.get_port_usb_vid_pid, "sp_get_port_usb_vid_pid");
-    lib.bind(a.last_error_message, "sp_last_error_message");
-    lib.bind(a.list_ports, "sp_list_ports");
-    return a;
-  }();
+  static const SerialPortLib api;
   return api;
 }
 

@@ -23,21 +23,33 @@ void* load_library(const char* soname, const char* what, const char* hint);
 /// The function `name` of a library from load_library; throws Error when it lacks it.
 void* library_symbol(void* library, const char* soname, const char* name);
 
-/// A library opened with load_library whose functions are bound to pointers by name:
-///   Library lib("libsndfile.so.1", "audio decoding", "install libsndfile1");
-///   lib.bind(api.open, "sf_open");
+/// A library opened with load_library whose functions are bound to pointers by name. A struct
+/// derived from it is the library's table: one TINYPREP_LIBRARY_FUNCTION line a function, bound
+/// in declaration order when the struct is made (keep it in a function-local static):
+///   struct Sndfile : Library {
+///     Sndfile() : Library("libsndfile.so.1", "audio decoding", "install libsndfile1") {}
+///     TINYPREP_LIBRARY_FUNCTION(open, sf_open);
+///   };
 class Library {
  public:
   Library(const char* soname, const char* what, const char* hint)
       : soname_(soname), handle_(load_library(soname, what, hint)) {}
+
+ protected:
+  /// The library's function `name` as a pointer of type F; throws Error when it lacks it.
   template <class F>
-  void bind(F& function, const char* name) const {
-    function = reinterpret_cast<F>(library_symbol(handle_, soname_, name));
+  F function(const char* name) const {
+    return reinterpret_cast<F>(library_symbol(handle_, soname_, name));
   }
 
  private:
   const char* soname_;
   void* handle_;
 };
+
+/// In a struct derived from Library: the member `member`, a pointer to the C function `symbol`
+/// (declared by the library's header), bound to the library's `symbol`.
+#define TINYPREP_LIBRARY_FUNCTION(member, symbol) \
+  decltype(&::symbol) member = function<decltype(&::symbol)>(#symbol)
 
 }  // namespace tinyprep
