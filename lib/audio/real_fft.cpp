@@ -3,7 +3,8 @@
 #include <cmath>
 #include <cstring>
 #include <numbers>
-#include <stdexcept>
+
+#include "core/error.h"
 
 namespace tinyprep {
 namespace {
@@ -175,7 +176,7 @@ __attribute__((target_clones("avx2", "default"))) void power_pow2(int m,
 }  // namespace
 
 RealFft::RealFft(int n) : n_(n), pow2_(is_pow2(n) && n >= 2), plan_(std::make_unique<Plan>()) {
-  if (n < 1) throw std::invalid_argument("RealFft: size must be >= 1");
+  if (n < 1) throw usage_error("FFT size must be at least 1, not " + std::to_string(n));
   Plan& p = *plan_;
   if (pow2_) {
     p.m = n / 2;

@@ -16,7 +16,8 @@ class RealFft {
   /// Frames transformed together by forward_lanes().
   static constexpr int kLanes = 8;
 
-  /// Plans a transform of `n` >= 1 real samples; twiddles are computed once, in double.
+  /// Plans a transform of `n` >= 1 real samples (else usage_error); twiddles are computed once,
+  /// in double.
   explicit RealFft(int n);
   ~RealFft();
   RealFft(RealFft&&) noexcept;

@@ -7,6 +7,8 @@
 #include <random>
 #include <vector>
 
+#include "core/error.h"
+
 namespace tinyprep {
 namespace {
 
@@ -102,3 +104,7 @@ TEST_CASE("RealFft of a pure tone puts the energy in its bin", "[fft]") {
 }
 
 }  // namespace tinyprep
+
+TEST_CASE("RealFft refuses a size below 1 with the one error type", "[fft]") {
+  CHECK_THROWS_AS(tinyprep::RealFft(0), tinyprep::Error);
+}
