@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/io.h"
 #include "core/signals.h"
+#include "core/suggest.h"
 
 #ifndef TINYPREP_VERSION
 #define TINYPREP_VERSION "0.0.0"
@@ -63,21 +64,6 @@ void print_help(FILE* out) {
                kExitCodes);
 }
 
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
 const Command* find_command(std::string_view name) {
   for (const auto& c : kCommands)
     if (name == c.name) return &c;
@@ -87,14 +73,10 @@ const Command* find_command(std::string_view name) {
 int unknown_command(std::string_view name) {
   std::fprintf(stderr, "tinyprep: '%.*s' is not a command.", static_cast<int>(name.size()),
                name.data());
-  const Command* best = nullptr;
-  size_t best_distance = 3;
-  for (const auto& c : kCommands) {
-    size_t d = edit_distance(name, c.name);
-    if (std::string_view(c.name).starts_with(name) && !name.empty()) d = std::min<size_t>(d, 1);
-    if (d < best_distance) best = &c, best_distance = d;
-  }
-  if (best) std::fprintf(stderr, " Did you mean '%s'?", best->name);
+  std::vector<std::string> names;
+  for (const auto& c : kCommands) names.push_back(c.name);
+  if (auto best = closest_name(name, names))
+    std::fprintf(stderr, " Did you mean '%s'?", best->c_str());
   std::fprintf(stderr, " See 'tinyprep --help'.\n");
   return static_cast<int>(ExitCode::kUsage);
 }
