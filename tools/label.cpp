@@ -17,8 +17,10 @@ struct LabelCommandOptions {
 const char* kLabelFooter = R"(
 The rules apply to each line in this order: --from-path, --set (--where), --map / --map-file
 (once, not chained), --unknown, then --keep and --drop on the resulting label. Lines without a
-label are left alone, except that --keep drops them. A --map naming a label no line has, and a
---where on a field no line has, are warnings.
+label are left alone, except that --keep drops them. A label in --keep, --drop or --map that no
+line has is an error (exit 1) naming the labels present, before any output is written;
+--allow-missing makes it a warning. A --map-file entry, --wanted label or --where field that no
+line has is a warning.
 
 Output: the manifest goes to stdout, or to -o FILE (atomic; --force replaces it), or back into
 the input with --in-place (a dataset folder's dataset.json label list follows the renames).
@@ -56,6 +58,8 @@ RunFn setup_label(CLI::App& app) {
   app.add_option("--drop", r.drop, "drop lines with these labels, comma-separated; repeatable")
       ->delimiter(',')
       ->allow_extra_args(false);
+  app.add_flag("--allow-missing", r.allow_missing,
+               "a --keep, --drop or --map label that no line has is a warning, not an error");
   auto out = app.add_option("-o,--output", o->output, "write the manifest to FILE");
   app.add_flag("--force", o->run.force, "replace an existing -o FILE");
   app.add_flag("--allow-outside", o->run.allow_outside,

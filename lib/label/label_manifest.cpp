@@ -50,9 +50,9 @@ long label_manifest(LabelRules& rules, const LabelRunOptions& o) {
     out.write(s);
   }
   if (read == 0) throw Error(in.name(), 0, "has no samples: nothing to label");
+  rules.check_unused();  // before the output is committed: a typo leaves nothing behind
   out.commit();
   if (lock) update_label_list(*lock, rules, written);
-  rules.warn_unused();
   if (out.count() == 0) warn("every line was dropped: the output is empty");
   note(std::to_string(read) + " lines read, " + std::to_string(rules.changed()) + " relabelled, " +
        std::to_string(rules.dropped()) + " dropped, " + std::to_string(out.count()) + " written");

@@ -5,6 +5,7 @@
 #include "core/diag.h"
 #include "core/error.h"
 #include "core/io.h"
+#include "core/suggest.h"
 #include "manifest/dataset.h"
 
 namespace tinyprep {
@@ -175,21 +176,58 @@ bool LabelRules::apply(Sample& sample) {
   return true;
 }
 
-void LabelRules::warn_unused() const {
+namespace {
+
+// "'a', 'b', 'c'", at most 30 of them, then "and N more".
+std::string quoted_list(const std::set<std::string>& labels) {
+  constexpr size_t kShown = 30;
+  std::string out;
+  size_t n = 0;
+  for (const auto& l : labels) {
+    if (n == kShown) return out + " and " + std::to_string(labels.size() - kShown) + " more";
+    out += (n++ ? ", '" : "'") + l + "'";
+  }
+  return out.empty() ? "none" : out;
+}
+
+}  // namespace
+
+void LabelRules::check_unused() const {
+  // A label named in --keep, --drop or --map that no line has is a typo more often than not:
+  // it would silently give an empty (or unchanged) dataset.
+  std::vector<std::string> missing;
+  auto add_missing = [&](std::string item, const std::string& label,
+                         const std::set<std::string>& present) {
+    if (auto near = closest_name(label, {present.begin(), present.end()}))
+      item += " (did you mean '" + *near + "'?)";
+    missing.push_back(item);
+  };
   for (const auto& [from, entry] : map_)
     if (!seen_.count(from)) {
-      std::string what = "no line has label '" + from + "' (mapped to '" + entry.to + "')";
-      if (entry.line)
-        warn(entry.where, entry.line, what);
-      else
-        warn(entry.where + ": " + what);
+      if (entry.line) {  // a --map-file may name more labels than one dataset has
+        warn(entry.where, entry.line,
+             "no line has label '" + from + "' (mapped to '" + entry.to + "')");
+      } else {
+        add_missing(entry.where, from, seen_);
+      }
     }
+  for (const auto& l : keep_)
+    if (!final_.count(l)) add_missing("--keep '" + l + "'", l, final_);
+  for (const auto& l : drop_)
+    if (!final_.count(l)) add_missing("--drop '" + l + "'", l, final_);
+  if (!missing.empty()) {
+    std::string what;
+    for (size_t i = 0; i < missing.size(); ++i)
+      what += (i == 0 ? "" : i + 1 == missing.size() ? " and " : ", ") + missing[i];
+    what += missing.size() > 1 ? ": no line has these labels" : ": no line has this label";
+    what += "; the labels present are " + quoted_list(seen_);
+    if (final_ != seen_) what += " (" + quoted_list(final_) + " after --map and --unknown)";
+    if (!o_.allow_missing)
+      throw Error("", 0, what + " (--allow-missing accepts a label that no line has)");
+    warn(what);
+  }
   for (const auto& l : wanted_)
     if (!mapped_.count(l)) warn("--wanted '" + l + "': no line has this label");
-  for (const auto& l : keep_)
-    if (!final_.count(l)) warn("--keep '" + l + "': no line has this label");
-  for (const auto& l : drop_)
-    if (!final_.count(l)) warn("--drop '" + l + "': no line has this label");
   for (const auto& w : where_) {
     if (!w.field_seen)
       warn("--where '" + w.text + "': no line has the field '" + w.field + "'");

@@ -22,6 +22,8 @@ struct LabelOptions {
   std::vector<std::string> wanted;
   std::vector<std::string> keep;  ///< keep only these labels
   std::vector<std::string> drop;  ///< drop these labels
+  /// A --keep, --drop or --map label that no line has is a warning, not an error.
+  bool allow_missing = false;
 };
 
 /// The field at a dotted path ("audio.sample_rate"), or nullptr.
@@ -46,9 +48,11 @@ class LabelRules {
   /// it is dropped).
   std::optional<std::string> rename(const std::string& label) const;
 
-  /// Warns about --map entries, --wanted and --keep labels that no line had, and --where
-  /// clauses whose field no line has or that matched no line.
-  void warn_unused() const;
+  /// After the last line: throws Error when a --keep, --drop or --map label is on no line (one
+  /// message naming them all, with the labels present and "did you mean"), unless
+  /// allow_missing, which makes that a warning. Warns about --map-file entries and --wanted
+  /// labels that no line had, and --where clauses whose field no line has or that matched none.
+  void check_unused() const;
 
   long changed() const { return changed_; }
   long dropped() const { return dropped_; }
