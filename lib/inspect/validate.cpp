@@ -146,6 +146,7 @@ namespace {
 
 struct Checked {
   Sample sample;
+  bool unreadable = false;  // the line is not a JSON object: problems holds why
   std::vector<Problem> problems;
   std::string id, label, sha256;
   std::string size;                    // "96x96x1" for images
@@ -248,6 +249,7 @@ void check_image(const std::string& file, const std::string& shown, const Json& 
 
 void check_line(Checked& c, const Context& ctx) {
   check_interrupted();
+  if (c.unreadable) return;
   Checker report(c);
   const Json& j = c.sample.json;
   if (auto id = j.find("id"); id != j.end() && id->is_string()) c.id = id->get<std::string>();
@@ -309,12 +311,22 @@ void check_line(Checked& c, const Context& ctx) {
 }  // namespace
 
 ValidateReport validate_manifest(const ValidateOptions& o) {
-  ManifestReader reader(o.input, /*allow_outside=*/true);  // reported as problems below
+  ValidateReport report;
+  // A manifest that cannot be opened is the report's one problem (--json still prints one).
+  std::optional<ManifestReader> opened;
+  try {
+    opened.emplace(o.input, /*allow_outside=*/true);  // reported as problems below
+  } catch (const Error& e) {
+    if (e.code() != ExitCode::kData) throw;
+    report.problems.push_back(
+        Problem{true, e.path().empty() ? o.input : e.path(), e.line(), "", "", e.what()});
+    return report;
+  }
+  ManifestReader& reader = *opened;
   Context ctx;
   ctx.check_media = o.check_media;
   ctx.check_hashes = o.check_hashes;
   ctx.dataset_dir = reader.dataset_dir();
-  ValidateReport report;
   Expectation expect;
   if (reader.dataset_dir()) {
     // A problem of dataset.json is one problem among the others: the samples are checked too.
@@ -340,6 +352,7 @@ ValidateReport validate_manifest(const ValidateOptions& o) {
   std::map<std::string, long> image_sizes, rates;
   std::string first_size;
 
+  long lines = 0;  // lines read, samples or not
   Progress progress("validate");
   std::vector<Checked> batch;
   const size_t kBatch = 4096;  // bounded memory: lines are checked a batch at a time
@@ -347,7 +360,27 @@ ValidateReport validate_manifest(const ValidateOptions& o) {
   while (more) {
     batch.clear();
     Sample s;
-    while (batch.size() < kBatch && (more = reader.next(s))) {
+    while (batch.size() < kBatch) {
+      // A line that is not a JSON object is one problem; the lines after it are still checked.
+      long before = reader.line_number();
+      try {
+        more = reader.next(s);
+      } catch (const Error& e) {
+        if (e.code() != ExitCode::kData) throw;
+        if (reader.line_number() <= before) {  // a read error, not a line: nothing more to read
+          report.problems.push_back(Problem{true, reader.name(), e.line(), "", "", e.what()});
+          more = false;
+          break;
+        }
+        batch.emplace_back();
+        Checked& bad = batch.back();
+        bad.unreadable = true;
+        bad.sample.source = reader.name();
+        bad.sample.line = e.line();
+        bad.problems.push_back(Problem{true, reader.name(), e.line(), "", "", e.what()});
+        continue;
+      }
+      if (!more) break;
       batch.emplace_back();
       batch.back().sample = std::move(s);  // next() sets every field again
       // Reported, not refused (the reader allows them here); checked while reading since the
@@ -359,6 +392,11 @@ ValidateReport validate_manifest(const ValidateOptions& o) {
         static_cast<long>(batch.size()), o.jobs, [&](long i) { check_line(batch[i], ctx); },
         [&](long i) {
           Checked& c = batch[i];
+          ++lines;
+          if (c.unreadable) {
+            for (auto& p : c.problems) report.problems.push_back(std::move(p));
+            return;
+          }
           ++report.samples;
           progress.update(report.samples);
           for (auto& p : c.problems) report.problems.push_back(std::move(p));
@@ -397,7 +435,7 @@ ValidateReport validate_manifest(const ValidateOptions& o) {
         });
   }
   progress.finish();
-  if (report.samples == 0)
+  if (lines == 0)
     report.problems.push_back(Problem{false, reader.name(), 0, "", "", "manifest has no samples"});
   if (rates.size() > 1 && !ctx.expect) {
     std::string list;
