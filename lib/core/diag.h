@@ -26,4 +26,10 @@ long warning_count();
 /// True when stderr is a terminal: progress is shown only then.
 bool stderr_is_terminal();
 
+/// Draws `text` as the progress line (Progress calls it, only on a terminal). A warning or note
+/// printed while it shows first clears it, then draws it again below the message.
+void draw_progress_line(const std::string& text);
+/// Clears the progress line, if one shows.
+void clear_progress_line();
+
 }  // namespace tinyprep

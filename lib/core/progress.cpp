@@ -1,7 +1,5 @@
 #include "core/progress.h"
 
-#include <cstdio>
-
 #include "core/diag.h"
 
 namespace tinyprep {
@@ -19,17 +17,14 @@ void Progress::update(long done) {
   auto now = std::chrono::steady_clock::now();
   if (done != total_ && now - last_ < std::chrono::milliseconds(100)) return;
   last_ = now;
-  if (total_ > 0)
-    std::fprintf(stderr, "\r%s: %ld/%ld\033[K", label_.c_str(), done, total_);
-  else
-    std::fprintf(stderr, "\r%s: %ld\033[K", label_.c_str(), done);
-  std::fflush(stderr);
+  std::string text = label_ + ": " + std::to_string(done);
+  if (total_ > 0) text += "/" + std::to_string(total_);
+  draw_progress_line(text);
 }
 
 void Progress::finish() {
   if (!active_) return;
-  std::fprintf(stderr, "\r\033[K");
-  std::fflush(stderr);
+  clear_progress_line();
   active_ = false;
 }
 
