@@ -1,8 +1,10 @@
 // libtinyprep_opencv.so: still images decoded and encoded by OpenCV's imgcodecs (see
 // image/image_codec.h for the entry points and core/plugin.h for why this is a plugin).
+#include <cstdint>
 #include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 
 #include "core/error.h"
 #include "image/image_codec.h"
@@ -14,12 +16,55 @@ ImageInfo info_of(const cv::Mat& m) {
   return ImageInfo{m.cols, m.rows, m.channels(), m.depth() == CV_16U ? 16 : 8};
 }
 
+// A PNG without the ancillary chunks that do not change the pixels OpenCV returns (every
+// chunk whose type starts with a lower-case letter, except tRNS, which gives the alpha
+// channel). OpenCV hands libpng no warning handler, so a chunk libpng finds fault with (an
+// "iCCP: known incorrect sRGB profile", common in images saved by old Photoshops) would
+// print "libpng warning: ..." on our stderr. OpenCV ignores colour profiles, text and time
+// stamps, so nothing is lost. A PNG cut short (its chunks run past the end, or it has no IEND)
+// is refused here, before libpng would print "libpng error: ..." about it.
+std::optional<std::string> without_ancillary_png_chunks(std::string_view bytes,
+                                                        const std::string& name) {
+  static constexpr std::string_view kSignature("\x89PNG\r\n\x1a\n", 8);
+  if (!bytes.starts_with(kSignature)) return std::nullopt;
+  auto u32 = [&](size_t at) {
+    uint32_t v = 0;
+    for (size_t i = 0; i < 4; ++i) v = v << 8 | static_cast<unsigned char>(bytes[at + i]);
+    return v;
+  };
+  std::string out;
+  bool dropped = false;
+  size_t at = kSignature.size();
+  const Error cut_short(name, 0, "not a readable image (a PNG cut short)");
+  bool ended = false;
+  while (!ended) {
+    if (bytes.size() - at < 12) throw cut_short;
+    uint64_t length = u32(at);
+    if (length > bytes.size() - at - 12) throw cut_short;
+    std::string_view type = bytes.substr(at + 4, 4);
+    size_t end = at + 12 + static_cast<size_t>(length);
+    bool ancillary = type[0] >= 'a' && type[0] <= 'z';
+    if (ancillary && type != "tRNS") {
+      if (!dropped) out.assign(bytes.substr(0, at));
+      dropped = true;
+    } else if (dropped) {
+      out.append(bytes.substr(at, end - at));
+    }
+    at = end;
+    ended = type == "IEND";
+  }
+  if (!dropped) return std::nullopt;
+  return out;
+}
+
 cv::Mat decode(std::string_view bytes, const std::string& name) {
   static const bool quiet = [] {  // errors are ours
     cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
     return true;
   }();
   (void)quiet;
+  std::optional<std::string> stripped = without_ancillary_png_chunks(bytes, name);
+  if (stripped) bytes = *stripped;
   cv::Mat encoded(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data()));
   cv::Mat image;
   std::string why;
