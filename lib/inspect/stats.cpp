@@ -6,6 +6,8 @@
 #include <set>
 #include <vector>
 
+#include "manifest/audio_seconds.h"
+
 namespace tinyprep {
 namespace {
 
@@ -57,19 +59,20 @@ void DatasetStats::add(const Sample& sample) {
   std::string label = text("label"), split = text("split");
   ++counts[label][split];
   ++splits[split];
-  if (auto g = j.find("group"); g != j.end() && g->is_string()) ++groups[g->get<std::string>()];
-  if (auto a = j.find("audio"); a != j.end() && a->is_object()) {
-    double seconds = 0;
-    if (auto d = a->find("duration"); d != a->end() && d->is_number())
-      seconds = d->get<double>();
-    else if (a->contains("frames") && a->contains("sample_rate") &&
-             a->at("sample_rate").get<double>() > 0)
-      seconds = a->at("frames").get<double>() / a->at("sample_rate").get<double>();
-    min_seconds = ++audio_clips == 1 ? seconds : std::min(min_seconds, seconds);
-    max_seconds = std::max(max_seconds, seconds);
-    total_seconds += seconds;
-    if (auto r = a->find("sample_rate"); r != a->end()) ++sample_rates[r->dump()];
-    if (auto c = a->find("channels"); c != a->end()) ++channels[c->dump()];
+  if (auto g = j.find("group"); g != j.end() && g->is_string()) {
+    ++groups[g->get<std::string>()];
+    ++per_split[split].groups[g->get<std::string>()];
+  }
+  if (auto seconds = audio_seconds(j)) {
+    const Json& a = j.at("audio");
+    PerSplit& per = per_split[split];
+    per.seconds += *seconds;
+    ++per.audio_clips;
+    min_seconds = ++audio_clips == 1 ? *seconds : std::min(min_seconds, *seconds);
+    max_seconds = std::max(max_seconds, *seconds);
+    total_seconds += *seconds;
+    if (auto r = a.find("sample_rate"); r != a.end()) ++sample_rates[r->dump()];
+    if (auto c = a.find("channels"); c != a.end()) ++channels[c->dump()];
   }
   if (auto i = j.find("image"); i != j.end() && i->is_object())
     ++image_sizes[i->value("width", Json()).dump() + "x" + i->value("height", Json()).dump() + "x" +
@@ -79,6 +82,17 @@ void DatasetStats::add(const Sample& sample) {
 }
 
 Json DatasetStats::to_json() const {
+  Json per_split_json = Json::object();
+  for (const auto& name : split_order()) {
+    const PerSplit& per = per_split.count(name) ? per_split.at(name) : PerSplit{};
+    Json entry = Json::object();
+    entry["samples"] = splits.at(name);
+    if (audio_clips) entry["seconds"] = std::round(per.seconds * 1000) / 1000;
+    Json names = Json::array();
+    for (const auto& [group, n] : per.groups) names.push_back(group);
+    entry["groups"] = names;
+    per_split_json[name] = entry;
+  }
   Json labels = Json::object();
   for (const auto& [label, by_split] : counts) {
     Json row = Json::object();
@@ -91,6 +105,7 @@ Json DatasetStats::to_json() const {
               {"labels", labels},
               {"splits", splits},
               {"groups", groups.size()},
+              {"per_split", per_split_json},
               {"audio",
                {{"total_seconds", total_seconds},
                 {"min_seconds", min_seconds},
@@ -101,13 +116,18 @@ Json DatasetStats::to_json() const {
               {"csv_shapes", csv_shapes}};
 }
 
-std::string DatasetStats::table() const {
+std::vector<std::string> DatasetStats::split_order() const {
   std::vector<std::string> split_names;
   for (const char* s : {"train", "validation", "test"})
     if (splits.count(s)) split_names.push_back(s);
   for (const auto& [s, n] : splits)
     if (std::find(split_names.begin(), split_names.end(), s) == split_names.end())
       split_names.push_back(s);
+  return split_names;
+}
+
+std::string DatasetStats::table() const {
+  const std::vector<std::string> split_names = split_order();
   size_t label_width = 5;
   for (const auto& [label, _] : counts) label_width = std::max(label_width, columns_of(label));
   std::vector<size_t> widths;
@@ -137,6 +157,29 @@ std::string DatasetStats::table() const {
   if (total_seconds > 0)
     out += "audio: " + fmt_seconds(total_seconds) + " in all, clips " + fmt_seconds(min_seconds) +
            " to " + fmt_seconds(max_seconds) + "\n";
+  if (splits.size() > 1 || !splits.count(kNone)) {
+    // Per split: samples, audio duration and the groups, so that a leak or a lopsided split
+    // shows at a glance.
+    for (const auto& name : split_names) {
+      const PerSplit& per = per_split.count(name) ? per_split.at(name) : PerSplit{};
+      out += name + ": " + std::to_string(splits.at(name)) + " samples";
+      if (audio_clips) out += ", " + fmt_seconds(per.seconds);
+      if (!per.groups.empty()) {
+        out += ", " + std::to_string(per.groups.size()) +
+               (per.groups.size() == 1 ? " group (" : " groups (");
+        size_t n = 0;
+        for (const auto& [group, count] : per.groups) {
+          if (n == 10) {
+            out += ", and " + std::to_string(per.groups.size() - 10) + " more";
+            break;
+          }
+          out += (n++ ? ", " : "") + group;
+        }
+        out += ")";
+      }
+      out += "\n";
+    }
+  }
   histogram(out, "sample rates (Hz)", sample_rates);
   histogram(out, "channels", channels);
   histogram(out, "image sizes (WxHxC)", image_sizes);

@@ -8,6 +8,7 @@
 #include "core/diag.h"
 #include "core/error.h"
 #include "core/signals.h"
+#include "manifest/audio_seconds.h"
 #include "manifest/dataset.h"
 #include "split/split_report.h"
 #include "split/stratify.h"
@@ -72,7 +73,7 @@ class Splitter {
 void write_line(Sample& s, const Line& line, Split split, ManifestWriter& out, SplitTally& tally) {
   s.json["split"] = split_name(split);
   out.write(s);
-  tally.add(line.label, line.group, split, line.kept.has_value());
+  tally.add(line.label, line.group, split, line.kept.has_value(), audio_seconds(s.json));
 }
 
 // The default: each line on its own, in one pass.
@@ -178,7 +179,8 @@ Json split_manifest(const SplitOptions& o) {
   tally.warn_problems(o.ratios, hash, o.stratify,
                       hash ? ""
                            : " (speech-commands keeps together what shares the name before "
-                             "'_nohash_', not the group field)");
+                             "'_nohash_', not the group field)",
+                      o.seed, o.group_field);
   Json settings = Json::object();
   settings["method"] = hash ? "hash" : "speech-commands";
   if (hash) settings["seed"] = o.seed;
