@@ -17,7 +17,8 @@ TEST_CASE("closest_name: within 2 edits or a prefix, the first of equals") {
   std::vector<std::string> names{"export", "features", "import", "init"};
   CHECK(closest_name("imprt", names) == "import");
   CHECK(closest_name("feat", names) == "features");  // a prefix, 4 edits
-  CHECK(closest_name("in", names) == "import");      // both begin so: the first
+  CHECK(closest_name("i", names) == "import");       // both i... begin so: the first
+  CHECK(closest_name("in", names) == "init");
   CHECK_FALSE(closest_name("zzzzzz", names));
   CHECK_FALSE(closest_name("seven", {"0", "7"}));
   CHECK_FALSE(closest_name("x", {}));
