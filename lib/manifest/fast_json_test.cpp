@@ -33,7 +33,7 @@ void agrees(const std::string& text) {
 
 const std::vector<std::string> kLines = {
     R"({"id":"0-george_0_0000","path":"clips/0/george_0_0000.wav","label":"0","sha256":"e85ebe4ae6ad1cde442eef403857feb62b9c215a852a5ff4b09448485a809129","audio":{"sample_rate":16000,"channels":1,"frames":16000,"duration":1.0,"format":"wav/pcm16"},"features":{"path":"feats/0-george_0_0000.npy","shape":[49,40],"dtype":"float32","config":"logmel@6e0df11d2fac"}})",
-    R"({"id":"नमस्ते-1","label":"नमस्ते","split":"train","group":"ሰላም","x":-0,"y":-12,"z":1e-7,"w":[true,false,null,[],{}]})",
+    R"({"id":"नमस्ते-1","label":"नमस्ते","split":"train","group":"ሰላም","x":-0.0,"y":-12,"z":1e-7,"w":[true,false,null,[],{}]})",
     R"(  {"a" : 1 , "b":[1, 2.5 ,-3E+2],	"c":{"d":{"e":[[[]]]}} }  )",
     R"({"a":1,"a":2,"b":3})",
     R"({"big":18446744073709551615,"neg":-9223372036854775808,"f":0.1})",
@@ -60,6 +60,8 @@ TEST_CASE("the fast JSON parser declines what it does not handle") {
   for (const char* text : {R"({"a":"with \"escape\""})",
                            R"({"a":"\u00e9"})",
                            "{\"a\":\"tab\there\"}",
+                           "{\"x\":-0}",
+                           "[1,-0]",
                            "",
                            "   ",
                            "{",
