@@ -46,7 +46,8 @@ PYEOF
 
 pcm 2 0 >two.raw
 pcm 30 1 >thirty.raw
-mkdir -p src && ls "$TEST_DATA"/fsdd/*.wav | head -n 30 | xargs -I{} cp {} src/
+clips=("$TEST_DATA"/fsdd/*.wav) # (ls | head died of SIGPIPE under pipefail now and then)
+mkdir -p src && cp "${clips[@]:0:30}" src/
 
 # --- Audio capture stages its clip inside the dataset, not under ./data (defect 3).
 tp capture stdin --into ds --label yes <two.raw 2>err.txt || { cat err.txt; fail "capture"; }
