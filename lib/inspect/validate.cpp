@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/parallel.h"
+#include "core/parse.h"
 #include "core/progress.h"
 #include "core/signals.h"
 #include "image/image_file.h"
@@ -24,24 +25,17 @@ namespace fs = std::filesystem;
 // ---- Expectation ----------------------------------------------------------------------------
 
 namespace {
+// --expect values go through the one number rule (core/parse.h), then their own range check.
 int parse_int(const std::string& key, const std::string& value) {
-  try {
-    size_t used = 0;
-    int v = std::stoi(value, &used);
-    if (used == value.size() && v > 0) return v;
-  } catch (...) {
-  }
-  throw usage_error("--expect " + key + "=" + value + ": not a positive whole number");
+  int v = parse_number<int>(value, "--expect " + key);
+  if (v <= 0) throw usage_error("--expect " + key + ": '" + value + "' is not above 0");
+  return v;
 }
 
 double parse_positive(const std::string& key, const std::string& value) {
-  try {
-    size_t used = 0;
-    double v = std::stod(value, &used);
-    if (used == value.size() && v >= 0) return v;
-  } catch (...) {
-  }
-  throw usage_error("--expect " + key + "=" + value + ": not a number");
+  double v = parse_number<double>(value, "--expect " + key);
+  if (v < 0) throw usage_error("--expect " + key + ": '" + value + "' is below 0");
+  return v;
 }
 }  // namespace
 

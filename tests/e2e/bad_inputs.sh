@@ -102,4 +102,8 @@ fi
 expect_fail 2 "Did you mean 'import'" -- tp improt
 expect_fail 2 "pattern" -- tp import --pattern '{label' clips
 expect_fail 2 "unknown key 'speed'" -- tp validate --expect speed=3 m.jsonl
+expect_fail 2 "--expect rate: 'fast' is not a whole number" -- tp validate --expect rate=fast m.jsonl
+expect_fail 2 "--expect channels: '0' is not above 0" -- tp validate --expect channels=0 m.jsonl
+expect_fail 2 "--expect length-ms: '-5' is below 0" -- tp validate --expect length-ms=-5 m.jsonl
+expect_fail 2 "--expect size: ' 96' is not a whole number" -- tp validate --expect 'size=96x 96' m.jsonl
 echo ok
