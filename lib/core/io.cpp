@@ -4,11 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
-#include <random>
 
 #include "core/error.h"
 
@@ -60,72 +58,35 @@ bool LineReader::next(std::string& line) {
   return true;
 }
 
-std::string temp_name_for(const std::string& path) {
-  static std::atomic<unsigned> counter{0};
-  fs::path p(path);
-  std::random_device rd;
-  std::string name = "." + p.filename().string() + ".tmp-" + std::to_string(getpid()) + "-" +
-                     std::to_string(counter++) + "-" + std::to_string(rd() % 100000);
-  return (p.parent_path() / name).string();
-}
-
 Output::Output(const std::string& path, bool force) : path_(display_name(path, true)) {
-  if (is_stdio(path)) {
-    file_ = stdout;
-    return;
-  }
+  if (is_stdio(path)) return;
   std::error_code ec;
   if (fs::exists(path, ec) && !force)
     throw Error(path, 0, "already exists (use --force to replace it)");
   fs::path parent = fs::path(path).parent_path();
   if (!parent.empty() && !fs::is_directory(parent, ec))
     throw Error(path, 0, "cannot write: folder " + parent.string() + " does not exist");
-  temp_ = temp_name_for(path);
-  int fd = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error(path, 0, "cannot write: " + errno_text(errno));
-  file_ = fdopen(fd, "wb");
-  if (!file_) {
-    ::close(fd);
-    ::unlink(temp_.c_str());
-    throw Error(path, 0, "cannot write: " + errno_text(errno));
-  }
-  std::setvbuf(file_, nullptr, _IOFBF, 1 << 16);
+  file_ = std::make_unique<StagedFile>(path);
 }
 
-Output::~Output() {
-  if (file_ && file_ != stdout) {
-    std::fclose(file_);
-    if (!committed_) ::unlink(temp_.c_str());
-  }
-}
+Output::~Output() = default;
 
 void Output::write(std::string_view bytes) {
   if (bytes.empty()) return;
-  if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size())
+  if (file_) {
+    file_->write(bytes);
+  } else if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size()) {
     throw_write_error(path_, errno);
+  }
   size_ += bytes.size();
 }
 
 void Output::commit() {
   if (committed_) return;
-  if (file_ == stdout) {
-    if (std::fflush(stdout) != 0) throw_write_error(path_, errno);
-    committed_ = true;
-    return;
-  }
-  if (std::fflush(file_) != 0 || fsync(fileno(file_)) != 0) throw_write_error(path_, errno);
-  FILE* f = file_;
-  file_ = nullptr;
-  if (std::fclose(f) != 0) {
-    int err = errno;
-    ::unlink(temp_.c_str());
-    throw_write_error(path_, err);
-  }
-  if (std::rename(temp_.c_str(), path_.c_str()) != 0) {
-    int err = errno;
-    ::unlink(temp_.c_str());
-    throw Error(path_, 0, "cannot rename into place: " + errno_text(err));
-  }
+  if (file_)
+    file_->commit();
+  else if (std::fflush(stdout) != 0)
+    throw_write_error(path_, errno);
   committed_ = true;
 }
 

@@ -2,9 +2,12 @@
 // Files and standard streams. "-" means stdin/stdout here and nowhere else.
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "core/staged_file.h"
 
 namespace tinyprep {
 
@@ -40,8 +43,8 @@ class LineReader {
   long line_ = 0;
 };
 
-/// An output written to a temporary name beside its final name and renamed into place by
-/// commit(), so a crash never leaves a truncated file under the final name. "-" writes stdout.
+/// An output file (a StagedFile: written to a temporary name beside its final name and renamed
+/// into place by commit()), or "-" for stdout.
 class Output {
  public:
   /// Refuses an existing `path` unless `force`; throws Error naming the path.
@@ -58,18 +61,14 @@ class Output {
   /// Bytes written so far.
   size_t size() const { return size_; }
   const std::string& path() const { return path_; }
-  bool is_stdout() const { return file_ == stdout; }
+  bool is_stdout() const { return !file_; }
 
  private:
   std::string path_;
-  std::string temp_;
-  FILE* file_ = nullptr;
+  std::unique_ptr<StagedFile> file_;  // none for stdout
   size_t size_ = 0;
   bool committed_ = false;
 };
-
-/// A unique temporary name beside `path` (same folder, so rename is atomic).
-std::string temp_name_for(const std::string& path);
 
 /// Reads a whole file into `buffer` (reusing its capacity; it may grow past the file's size)
 /// and returns a view of the bytes; throws Error naming the file.

@@ -16,10 +16,10 @@
 #include "core/parallel.h"
 #include "core/progress.h"
 #include "core/signals.h"
+#include "core/staged_file.h"
 #include "export/example.h"
 #include "export/export_scan.h"
 #include "export/hdf5_writer.h"
-#include "export/staged_file.h"
 #include "export/tfrecord_shards.h"
 #include "manifest/dataset.h"
 
@@ -422,8 +422,8 @@ void Exporter::publish() {
       if (!fs::remove(old, ec) && ec) throw Error(old, 0, "cannot remove: " + ec.message());
     }
   for (auto& [split, w] : shards_)
-    for (auto& f : w->files()) f->publish();
-  for (auto& f : metadata_) f->publish();
+    for (auto& f : w->files()) f->commit();
+  for (auto& f : metadata_) f->commit();
   sync_folder(o_.out);
 }
 

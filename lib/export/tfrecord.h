@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "export/staged_file.h"
+#include "core/staged_file.h"
 
 namespace tinyprep {
 

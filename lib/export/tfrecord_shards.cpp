@@ -30,8 +30,9 @@ void TfRecordShards::open_next() {
   std::snprintf(suffix, sizeof suffix, "%05zu", files_.size());
   std::string placeholder =
       (std::filesystem::path(folder_) / (name_ + "-" + split_ + ".tfrecord-" + suffix)).string();
-  current_ = std::make_unique<TfRecordWriter>(std::make_unique<StagedFile>(placeholder),
-                                              gzip_level_, threads_);
+  current_ = std::make_unique<TfRecordWriter>(
+      std::make_unique<StagedFile>(placeholder, StagedFileOptions{.buffer_bytes = 1 << 20}),
+      gzip_level_, threads_);
 }
 
 void TfRecordShards::close_current() {

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "export/staged_file.h"
+#include "core/staged_file.h"
 #include "export/tfrecord.h"
 
 namespace tinyprep {

@@ -45,7 +45,7 @@ std::string write_three(const fs::path& dir, int gzip_level) {
     w.write(e.finish());
   }
   CHECK(w.records() == 3);
-  w.close()->publish();
+  w.close()->commit();
   return path;
 }
 
@@ -110,7 +110,7 @@ TEST_CASE("an unpublished file leaves nothing behind") {
     file->write("abc");
     file->close();
     file->set_final_path((dir.path / "y").string());
-    file->publish();
+    file->commit();
   }
   CHECK(read_file((dir.path / "y").string()) == "abc");
   CHECK_THROWS_WITH(StagedFile((dir.path / "no/such/folder/f").string()),
@@ -124,7 +124,7 @@ TEST_CASE("GZIP blocks become a series of members that read back as one stream")
     // 100-byte blocks: records span members, and several members are in flight at once.
     TfRecordWriter w(std::make_unique<StagedFile>(path), level, threads, 100);
     for (int i = 0; i < 50; ++i) w.write(std::string(static_cast<size_t>(i * 7), 'a' + i % 26));
-    w.close()->publish();
+    w.close()->commit();
   }
   std::string z = read_file(gz);
   size_t members = 0;
@@ -133,6 +133,6 @@ TEST_CASE("GZIP blocks become a series of members that read back as one stream")
   CHECK(run_command("gzip -dc < " + gz) == read_file(plain));
   // An empty GZIP shard is still a gzip file.
   std::string empty = (dir.path / "e").string();
-  TfRecordWriter(std::make_unique<StagedFile>(empty), 6).close()->publish();
+  TfRecordWriter(std::make_unique<StagedFile>(empty), 6).close()->commit();
   CHECK(run_command("gzip -dc < " + empty).empty());
 }

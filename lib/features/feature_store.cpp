@@ -109,10 +109,6 @@ FeatureStore::FeatureStore(const std::string& dir, const FeatureConfig& config, 
   load_index();
 }
 
-FeatureStore::~FeatureStore() {
-  for (const std::string& temp : pending_) ::unlinkat(dir_fd_.fd, temp.c_str(), 0);
-}
-
 FeatureStore::Fd::~Fd() {
   if (fd >= 0) ::close(fd);
 }
@@ -173,28 +169,15 @@ std::optional<std::vector<size_t>> FeatureStore::lookup(const std::string& file,
   return it->second.shape;
 }
 
-StagedFile FeatureStore::stage(const std::string& file, const std::string& sha256,
-                               const std::vector<size_t>& shape, const std::string& bytes) {
-  // The folder is locked, so pid + counter is unique (core's temp_name_for seeds a
-  // std::random_device per name, which costs more than writing the file).
-  StagedFile s{
-      "." + file + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(temp_counter_++),
-      file, sha256, shape, bytes.size()};
-  {
-    std::lock_guard lock(mutex_);
-    pending_.insert(s.temp);
-  }
-  const std::string final_path = dir_ + "/" + file;  // what errors name
-  int fd = ::openat(dir_fd_.fd, s.temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error(final_path, 0, "cannot write: " + errno_text());
-  try {
-    write_all(fd, bytes, final_path);
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
-  if (::close(fd) != 0) throw Error(final_path, 0, "cannot write: " + errno_text());
-  return s;
+StagedFeature FeatureStore::stage(const std::string& file, const std::string& sha256,
+                                  const std::vector<size_t>& shape, const std::string& bytes) {
+  // Synced with the others by commit(): one syncfs, not an fsync per file.
+  auto npy = std::make_unique<StagedFile>(
+      dir_ + "/" + file,
+      StagedFileOptions{.durability = Durability::kBatch, .buffer_bytes = 1 << 12});
+  npy->write(bytes);
+  npy->close();
+  return {std::move(npy), file, sha256, shape};
 }
 
 void FeatureStore::sync() {
@@ -203,29 +186,19 @@ void FeatureStore::sync() {
   if (::syncfs(dir_fd_.fd) != 0) throw Error(dir_, 0, "cannot sync: " + errno_text());
 }
 
-void FeatureStore::commit(std::vector<StagedFile>& files) {
+void FeatureStore::commit(std::vector<StagedFeature>& files) {
   if (files.empty()) return;
   sync();
   std::string lines;
-  for (const StagedFile& s : files) {
-    if (::renameat(dir_fd_.fd, s.temp.c_str(), dir_fd_.fd, s.file.c_str()) != 0)
-      throw Error(dir_ + "/" + s.file, 0, "cannot rename into place: " + errno_text());
-    lines += index_line(s.file, s.sha256, hash_, s.shape, s.bytes);
-  }
-  {
-    std::lock_guard lock(mutex_);
-    for (const StagedFile& s : files) pending_.erase(s.temp);
+  for (StagedFeature& s : files) {
+    s.npy->commit();
+    lines += index_line(s.file, s.sha256, hash_, s.shape, s.npy->size());
   }
   const std::string index = (fs::path(dir_) / "index.jsonl").string();
   int fd = ::openat(dir_fd_.fd, "index.jsonl", O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) throw Error(index, 0, "cannot open: " + errno_text());
-  try {
-    write_all(fd, lines, index);
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
-  ::close(fd);
+  Fd index_fd{fd};  // closed on every way out
+  write_all(fd, lines, index);
   files.clear();
 }
 

@@ -2,25 +2,24 @@
 // The feature folder (FEATDIR): one .npy per sample, config.json (the full parameter set and its
 // hash) and index.jsonl (which source content each .npy was computed from), so a re-run skips
 // samples whose features exist for the same (sha256, config).
-#include <atomic>
-#include <mutex>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
+#include "core/staged_file.h"
 #include "features/feature_config.h"
 
 namespace tinyprep {
 
-/// A .npy written under a temporary name, waiting for FeatureStore::commit().
-struct StagedFile {
-  std::string temp;    ///< name of the temporary file in the folder
+/// A sample's .npy written under a temporary name (removed unless committed), waiting for
+/// FeatureStore::commit().
+struct StagedFeature {
+  std::unique_ptr<StagedFile> npy;
   std::string file;    ///< final name inside the folder
   std::string sha256;  ///< of the source media
   std::vector<size_t> shape;
-  size_t bytes = 0;
 };
 
 class FeatureStore {
@@ -29,7 +28,6 @@ class FeatureStore {
   /// config.json atomically, or checks the one there: throws Error naming it when it holds
   /// another configuration, unless `force` (then the old files are recomputed as needed).
   FeatureStore(const std::string& dir, const FeatureConfig& config, bool force);
-  ~FeatureStore();
   FeatureStore(const FeatureStore&) = delete;
   FeatureStore& operator=(const FeatureStore&) = delete;
 
@@ -47,15 +45,14 @@ class FeatureStore {
   std::optional<std::vector<size_t>> lookup(const std::string& file,
                                             const std::string& sha256) const;
 
-  /// Writes the bytes under a temporary name in the folder (invisible until commit());
-  /// thread-safe. Throws Error naming the file.
-  StagedFile stage(const std::string& file, const std::string& sha256,
-                   const std::vector<size_t>& shape, const std::string& bytes);
+  /// Writes the bytes under a temporary name in the folder (invisible until commit(), removed
+  /// when the StagedFeature goes without it); thread-safe. Throws Error naming the file.
+  StagedFeature stage(const std::string& file, const std::string& sha256,
+                      const std::vector<size_t>& shape, const std::string& bytes);
 
   /// Makes the staged files durable (one syncfs for the lot, not one fsync each), renames them
-  /// into place and records them in index.jsonl. Files not committed are removed by the
-  /// destructor (interrupt, error).
-  void commit(std::vector<StagedFile>& files);
+  /// into place and records them in index.jsonl.
+  void commit(std::vector<StagedFeature>& files);
   /// Makes the last renames and index lines durable (call once at the end).
   void finish();
 
@@ -77,12 +74,8 @@ class FeatureStore {
     ~Fd();
   };
   Fd lock_;
-  Fd dir_fd_;  ///< the folder: files are made and renamed relative to it (no path walks)
+  Fd dir_fd_;  ///< the folder: looked up and synced through it (no path walks)
   std::unordered_map<std::string, Entry> index_;
-  std::mutex mutex_;
-  /// Temporary files (names in the folder) not yet renamed.
-  std::unordered_set<std::string> pending_;
-  std::atomic<unsigned long> temp_counter_{0};
 };
 
 }  // namespace tinyprep

@@ -71,12 +71,14 @@ TEST_CASE("staged files appear on commit and are found again by (file, sha256)",
   {
     FeatureStore store(d, logmel(), false);
     CHECK(!store.lookup("x.npy", kSha));
-    std::vector<StagedFile> staged = {store.stage("x.npy", kSha, {49, 40}, "0123456789")};
+    std::vector<StagedFeature> staged;
+    staged.push_back(store.stage("x.npy", kSha, {49, 40}, "0123456789"));
     CHECK(!fs::exists(d + "/x.npy"));
     store.commit(staged);
     CHECK(fs::exists(d + "/x.npy"));
-    // Not committed: removed with the store (as on an error or Ctrl-C).
-    store.stage("y.npy", kSha, {1, 1}, "abc");
+    // Not committed: removed (as on an error or Ctrl-C).
+    StagedFeature uncommitted = store.stage("y.npy", kSha, {1, 1}, "abc");
+    CHECK(fs::exists(uncommitted.npy->temp_path()));
     store.finish();
   }
   CHECK(!fs::exists(d + "/y.npy"));

@@ -45,7 +45,7 @@ struct Job {
   std::string file;   ///< .npy name in the folder
   std::string sha256;
   std::vector<size_t> shape;
-  std::optional<StagedFile> staged;
+  std::optional<StagedFeature> staged;
   bool skipped = false;
   std::string error;  ///< "manifest:line: file: what" when the sample failed
   ConditionReport report;
@@ -129,7 +129,7 @@ class Pipeline {
           emit(jobs[i]);
           progress.update(result_.samples);
         });
-    std::vector<StagedFile> staged;
+    std::vector<StagedFeature> staged;
     for (Job& job : jobs)
       if (job.staged) staged.push_back(std::move(*job.staged));
     store_.commit(staged);

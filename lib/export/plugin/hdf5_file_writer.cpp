@@ -1,7 +1,6 @@
 // The HDF5 plugin (libtinyprep_hdf5.so): Hdf5Writer through HDF5's C API. It calls the
 // tinyprep binary's own functions (Error, StagedFile, the chunk codec), see core/plugin.h.
 #include <hdf5.h>
-#include <unistd.h>
 
 #include <deque>
 #include <filesystem>
@@ -9,9 +8,9 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/staged_file.h"
 #include "export/chunk_codec.h"
 #include "export/hdf5_writer.h"
-#include "export/staged_file.h"
 
 namespace tinyprep {
 namespace {
@@ -148,7 +147,7 @@ Hdf5FileWriter::Hdf5FileWriter(const std::string& path, Hdf5Options options, boo
   std::error_code ec;
   if (std::filesystem::exists(path, ec) && !force)
     throw Error(path, 0, "already exists (use --force to replace it)");
-  staged_ = std::make_unique<StagedFile>(path, false);
+  staged_ = std::make_unique<StagedFile>(path, StagedFileOptions{.create = false});
   // No library shutdown at exit: after a failed write (a full disk) H5Fclose fails and leaves
   // the file open, and closing it again at exit crashed (SIGSEGV in H5F__close_cb). The
   // temporary file is removed by staged_ anyway. (Only effective before the first H5 call.)
@@ -391,16 +390,8 @@ void Hdf5FileWriter::close() {
 }
 
 void Hdf5FileWriter::publish() {
-  close();
-  // HDF5 wrote through its own descriptor; sync the file before the rename makes it final.
-  {
-    FILE* f = std::fopen(staged_->temp_path().c_str(), "rb+");
-    if (f) {
-      fsync(fileno(f));
-      std::fclose(f);
-    }
-  }
-  staged_->publish();
+  close();  // staged_->close() syncs what HDF5 wrote through its own descriptor
+  staged_->commit();
 }
 
 std::map<std::string, uint64_t> Hdf5FileWriter::split_counts() const {

@@ -1,0 +1,154 @@
+#include "core/staged_file.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+#include "core/error.h"
+
+namespace tinyprep {
+namespace fs = std::filesystem;
+namespace {
+
+[[noreturn]] void fail(const std::string& path, const char* what, int err) {
+  throw Error(path, 0, std::string(what) + ": " + std::strerror(err));
+}
+
+}  // namespace
+
+std::string temp_name_for(const std::string& path) {
+  static std::atomic<unsigned> counter{0};
+  // Tells apart processes of the same pid (containers sharing a folder); drawn once, since a
+  // std::random_device per name costs more than writing a small file.
+  static const unsigned salt = std::random_device{}() % 100000;
+  fs::path p(path);
+  std::string name = "." + p.filename().string() + ".tmp-" + std::to_string(getpid()) + "-" +
+                     std::to_string(counter++) + "-" + std::to_string(salt);
+  return (p.parent_path() / name).string();
+}
+
+StagedFile::StagedFile(std::string final_path, StagedFileOptions options)
+    : final_path_(std::move(final_path)),
+      temp_path_(temp_name_for(final_path_)),
+      options_(options) {
+  int fd = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) fail(final_path_, "cannot write", errno);
+  if (!options_.create) {
+    // The name is held by an empty file until the library replaces it.
+    ::close(fd);
+    reserved_ = true;
+    return;
+  }
+  file_ = fdopen(fd, "wb");
+  if (!file_) {
+    int err = errno;
+    ::close(fd);
+    ::unlink(temp_path_.c_str());
+    fail(final_path_, "cannot write", err);
+  }
+  buffer_ = std::make_unique_for_overwrite<char[]>(options_.buffer_bytes);  // no memset
+  std::setvbuf(file_, buffer_.get(), _IOFBF, options_.buffer_bytes);
+}
+
+StagedFile::~StagedFile() {
+  if (file_) std::fclose(file_);
+  if (!committed_) ::unlink(temp_path_.c_str());
+}
+
+void StagedFile::write(std::string_view bytes) {
+  if (bytes.empty()) return;
+  if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size())
+    fail(final_path_, "cannot write", errno);
+  size_ += bytes.size();
+}
+
+void StagedFile::close() {
+  const bool sync = options_.durability == Durability::kFsync;
+  if (reserved_) {
+    // The library wrote through its own descriptor: sync what it wrote.
+    reserved_ = false;
+    if (!sync) return;
+    int fd = ::open(temp_path_.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0) fail(final_path_, "cannot write", errno);
+    int err = ::fsync(fd) == 0 ? 0 : errno;
+    ::close(fd);
+    if (err) fail(final_path_, "cannot write", err);
+    return;
+  }
+  if (!file_) return;
+  FILE* f = file_;
+  file_ = nullptr;
+  bool ok = std::fflush(f) == 0 && (!sync || fsync(fileno(f)) == 0);
+  int err = errno;
+  if (std::fclose(f) != 0 && ok) ok = false, err = errno;
+  if (!ok) fail(final_path_, "cannot write", err);
+}
+
+void StagedFile::commit() {
+  close();
+  if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0)
+    fail(final_path_, "cannot rename into place", errno);
+  committed_ = true;
+}
+
+bool StagedFile::commit_unless_exists() {
+  close();
+  // A hard link is made only where no file is: the final name is never replaced.
+  if (::link(temp_path_.c_str(), final_path_.c_str()) != 0) {
+    if (errno == EEXIST) return false;
+    fail(final_path_, "cannot move into place", errno);
+  }
+  ::unlink(temp_path_.c_str());
+  committed_ = true;
+  return true;
+}
+
+size_t remove_stale_temps(const std::string& folder,
+                          bool (*ours)(const std::string& name, const void* context),
+                          const void* context) {
+  size_t removed = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(folder.empty() ? "." : folder, ec)) {
+    std::string file = entry.path().filename().string();
+    size_t at = file.rfind(".tmp-");
+    if (file.empty() || file[0] != '.' || at == std::string::npos || at < 2) continue;
+    long pid = std::atol(file.c_str() + at + 5);
+    // Only a process that no longer exists (ESRCH) left it for good.
+    if (pid <= 0 || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    if (!ours(file.substr(1, at - 1), context)) continue;
+    if (fs::remove(entry.path(), ec)) ++removed;
+  }
+  return removed;
+}
+
+void sync_folder(const std::string& folder) {
+  int fd = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  (void)fsync(fd);
+  ::close(fd);
+}
+
+FolderLock::FolderLock(const std::string& folder, const std::string& busy) {
+  fd_ = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd_ < 0) fail(folder, "cannot open", errno);
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    int err = errno;
+    ::close(fd_);
+    if (err == EWOULDBLOCK) throw Error(folder, 0, busy);
+    fail(folder, "cannot lock", err);
+  }
+}
+
+FolderLock::~FolderLock() {
+  ::close(fd_);  // releases the lock
+}
+
+}  // namespace tinyprep

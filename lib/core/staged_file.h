@@ -1,0 +1,96 @@
+#pragma once
+// The one way tinyprep writes a file atomically: under a temporary name beside its final name,
+// renamed into place only when complete, so that a crash, a kill or an error never leaves a
+// truncated file under a final name.
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace tinyprep {
+
+/// When the bytes of a StagedFile reach the disk.
+enum class Durability {
+  kFsync,  ///< close() fsyncs the file
+  kBatch,  ///< the owner makes many files durable at once (one syncfs) before committing them
+};
+
+struct StagedFileOptions {
+  /// False only reserves the temporary name (an empty file) for a library that writes the file
+  /// itself (HDF5); close() then only fsyncs what it wrote.
+  bool create = true;
+  Durability durability = Durability::kFsync;
+  size_t buffer_bytes = 1 << 16;  ///< write buffer
+};
+
+/// One output file under a temporary name in its final folder. The destructor removes the
+/// temporary file unless commit() renamed it: cleanup on every way out, with no catch.
+class StagedFile {
+ public:
+  /// Creates the temporary file (O_EXCL). Throws Error naming `final_path` when the folder is
+  /// not writable.
+  explicit StagedFile(std::string final_path, StagedFileOptions options = {});
+  ~StagedFile();
+  StagedFile(const StagedFile&) = delete;
+  StagedFile& operator=(const StagedFile&) = delete;
+
+  /// Appends bytes; throws Error (disk full, I/O) naming the final path.
+  void write(std::string_view bytes);
+  /// Flushes, fsyncs (Durability::kFsync) and closes; throws Error on failure. Idempotent.
+  void close();
+  /// Changes the name commit() will give it (shard counts known only at the end).
+  void set_final_path(std::string path) { final_path_ = std::move(path); }
+  /// Closes, then renames the temporary file to the final name (replacing a file there);
+  /// throws Error on failure.
+  void commit();
+  /// Closes, then moves the temporary file to the final name unless a file is there already:
+  /// false then (the temporary file is removed by the destructor). Throws Error on failure.
+  bool commit_unless_exists();
+
+  const std::string& final_path() const { return final_path_; }
+  const std::string& temp_path() const { return temp_path_; }
+  /// Bytes written so far.
+  uint64_t size() const { return size_; }
+
+ private:
+  std::string final_path_;
+  std::string temp_path_;
+  StagedFileOptions options_;
+  FILE* file_ = nullptr;
+  std::unique_ptr<char[]> buffer_;  // stdio's own buffer would be one 4 KiB block
+  uint64_t size_ = 0;
+  bool reserved_ = false;  // an empty file reserves the name for a library (create = false)
+  bool committed_ = false;
+};
+
+/// A unique temporary name beside `path` (same folder, so rename is atomic):
+/// "."+name+".tmp-<pid>-<counter>-<salt>".
+std::string temp_name_for(const std::string& path);
+
+/// Removes the temporary files that killed runs left in `folder` ("."+name+".tmp-<pid>-..."
+/// of a process that no longer runs) when `ours(name)` says the final name is one this
+/// run writes; returns how many it removed.
+size_t remove_stale_temps(const std::string& folder,
+                          bool (*ours)(const std::string& name, const void* context),
+                          const void* context);
+
+/// fsyncs a folder so that renames into it survive a power loss; errors are ignored (some
+/// file systems refuse to sync folders).
+void sync_folder(const std::string& folder);
+
+/// An exclusive lock on an output folder (flock on the folder itself, so no lock file is
+/// left), released when destroyed or when the process dies.
+class FolderLock {
+ public:
+  /// Throws Error(folder, 0, busy) when another process holds the lock.
+  FolderLock(const std::string& folder, const std::string& busy);
+  ~FolderLock();
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace tinyprep
