@@ -2,17 +2,20 @@
 // file, an image sequence, a stream URL), optionally cropped, resized and made grayscale, saved
 // as PNG through the binary's SampleSink (see core/plugin.h for why this is a plugin).
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
+#include <optional>
 #include <thread>
 
 #include "capture/capture.h"
 #include "capture/sample_sink.h"
 #include "core/error.h"
 #include "core/signals.h"
+#include "image/image_file.h"
 
 #ifndef _WIN32
 #include <unistd.h>
@@ -106,6 +109,63 @@ class VideoSource {
   cv::VideoCapture cap_;
 };
 
+// An image sequence (frame_%03d.png) read file by file with our own decoder. OpenCV's
+// VideoCapture hands such a pattern to FFmpeg's image2 demuxer, which keeps the first file's
+// size: a later photo of another size came out as garbage (the previous photo's pixels
+// showing through, a narrow photo tiled across the frame) with exit 0.
+class ImageSequence {
+ public:
+  // The pattern when `device` is one with a single %d conversion (%d, %03d, %3d), else none.
+  static std::optional<ImageSequence> from_pattern(const std::string& device) {
+    size_t at = device.find('%');
+    if (at == std::string::npos || device.find("://") != std::string::npos) return std::nullopt;
+    size_t end = at + 1;
+    while (end < device.size() && device[end] >= '0' && device[end] <= '9') ++end;
+    if (end >= device.size() || device[end] != 'd' || end - at > 4 ||
+        device.find('%', end) != std::string::npos)
+      return std::nullopt;
+    ImageSequence seq;
+    seq.pattern_ = device;
+    // The first frame is the first that exists among 0..4 (as FFmpeg's image2 looks).
+    for (seq.next_ = 0; seq.next_ < 5; ++seq.next_) {
+      std::error_code ec;
+      if (std::filesystem::exists(seq.name(seq.next_), ec)) return seq;
+    }
+    seq.next_ = -1;
+    return seq;
+  }
+  bool empty() const { return next_ < 0; }
+  // The next file as a BGR(A) or gray Mat of its own size; false after the last one. A file
+  // that cannot be decoded is an error naming it.
+  bool read(cv::Mat& frame) {
+    if (next_ < 0) return false;
+    std::string file = name(next_);
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) return false;
+    ++next_;
+    Image image = read_image(file);
+    const ImageInfo& i = image.info;
+    cv::Mat m(i.height, i.width, CV_MAKETYPE(i.depth_bits == 16 ? CV_16U : CV_8U, i.channels),
+              image.pixels.data());
+    if (i.channels == 3)
+      cv::cvtColor(m, frame, cv::COLOR_RGB2BGR);
+    else if (i.channels == 4)
+      cv::cvtColor(m, frame, cv::COLOR_RGBA2BGRA);
+    else
+      frame = m.clone();
+    return true;
+  }
+
+ private:
+  std::string name(long k) const {
+    char buf[4096];
+    std::snprintf(buf, sizeof buf, pattern_.c_str(), static_cast<int>(k));
+    return buf;
+  }
+  std::string pattern_;
+  long next_ = -1;
+};
+
 // A frame in the sink's terms: RGB or gray, 8-bit.
 Image to_image(const cv::Mat& bgr_or_gray) {
   cv::Mat m = bgr_or_gray;
@@ -151,9 +211,15 @@ extern "C" int tinyprep_camera_capture_v1(const CaptureTarget& target, const Cam
   const double interval = o.interval_s >= 0 ? o.interval_s : live ? 1.0 : 0.0;
 
   VideoSource cap;
+  std::optional<ImageSequence> sequence;
+  if (!live) sequence = ImageSequence::from_pattern(o.device);
   std::string why;
   bool opened;
-  if (is_index(o.device)) {
+  if (sequence) {
+    if (sequence->empty())
+      throw Error(o.device, 0, "no such image sequence (no frame numbered 0 to 4)");
+    opened = true;
+  } else if (is_index(o.device)) {
     opened = cap.open(o.device, std::stoi(o.device), why);
   } else {
     std::error_code ec;
@@ -175,8 +241,9 @@ extern "C" int tinyprep_camera_capture_v1(const CaptureTarget& target, const Cam
     if (want_w > 0) cap.request_size(want_w, want_h);
   }
   cv::Mat frame;
+  auto read = [&] { return sequence ? sequence->read(frame) : cap.read(frame); };
   for (int i = 0; i < warmup; ++i)  // auto exposure and white balance settle
-    if (!cap.read(frame)) throw Error(where, 0, "the camera gives no frames");
+    if (!read()) throw Error(where, 0, "the camera gives no frames");
 
   SampleSink sink(SinkOptions{target.dataset, target.label, target.group, "camera:" + o.device,
                               "image", target.count});
@@ -191,7 +258,7 @@ extern "C" int tinyprep_camera_capture_v1(const CaptureTarget& target, const Cam
       result.reason = *why;
       break;
     }
-    if (!cap.read(frame) || frame.empty()) {
+    if (!read() || frame.empty()) {
       result.reason = StopReason::kEnded;
       result.end = live ? StreamEnd::kVanished : StreamEnd::kEndOfInput;
       break;
