@@ -32,8 +32,9 @@ namespace {
 const char* kBackgroundNoise = "_background_noise_";
 
 struct Candidate {
-  fs::path file;      // as found (absolute)
-  fs::path relative;  // to its SRC folder (or its file name)
+  fs::path file;          // as found (absolute)
+  fs::path relative;      // to its SRC folder (or its file name)
+  bool absolute = false;  // SRC was given as an absolute path: the manifest keeps it absolute
   MediaKind kind = MediaKind::kUnknown;
   std::string label, group, id;
   Json line;
@@ -73,6 +74,7 @@ std::vector<Candidate> collect(const ImportOptions& o, SkippedLinks& links) {
       Candidate c;
       c.file = root;
       c.relative = root.filename();
+      c.absolute = fs::path(src).is_absolute();
       c.kind = media_kind(root);
       if (c.kind == MediaKind::kUnknown)
         throw Error(src, 0, "unknown media type (expected audio, image or .csv)");
@@ -93,6 +95,7 @@ std::vector<Candidate> collect(const ImportOptions& o, SkippedLinks& links) {
       Candidate c;
       c.file = it->path();
       c.relative = it->path().lexically_relative(root);
+      c.absolute = fs::path(src).is_absolute();
       c.kind = media_kind(c.file);
       if (c.kind == MediaKind::kUnknown) continue;  // READMEs, licences, notes
       found.push_back(std::move(c));
@@ -389,8 +392,10 @@ ImportResult run_import(const ImportOptions& o) {
     parallel_ordered(
         static_cast<long>(files.size()), o.jobs, [&](long i) { probe(files[i]); },
         [&](long i) {
-          std::string path = files[i].file.lexically_relative(writer.base()).generic_string();
-          if (path.empty()) path = files[i].file.string();
+          const fs::path& file = files[i].file;
+          std::string path =
+              files[i].absolute ? "" : file.lexically_relative(writer.base()).generic_string();
+          if (path.empty()) path = file.generic_string();
           writer.write(make_line(files[i], path));
           progress.update(i + 1);
         });
