@@ -19,3 +19,12 @@ inline constexpr const char* kImageDecodeSymbol = "tinyprep_image_decode_v1";
 inline constexpr const char* kImageEncodeSymbol = "tinyprep_image_encode_v1";
 
 }  // namespace tinyprep
+
+namespace tinyprep {
+
+struct CropRequest;
+using ImageCrop = Image (*)(const Image& image, const CropRequest& request,
+                            const std::string& name);
+inline constexpr const char* kImageCropSymbol = "tinyprep_image_crop_v1";
+
+}  // namespace tinyprep

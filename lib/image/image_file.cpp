@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/io.h"
 #include "core/plugin.h"
+#include "image/crop_image.h"
 #include "image/image_codec.h"
 
 #ifndef TINYPREP_OPENCV_PLUGIN_BUILD_PATH
@@ -40,9 +41,19 @@ Image read_image(const std::string& path) {
   return decode(read_image_file(path), path);
 }
 
+Image decode_image(std::string_view bytes, const std::string& name) {
+  static auto decode = codec<ImageDecode>(kImageDecodeSymbol);
+  return decode(bytes, name);
+}
+
 std::string encode_image(const Image& image, const std::string& ext, const std::string& name) {
   static auto encode = codec<ImageEncode>(kImageEncodeSymbol);
   return encode(image, ext, name);
+}
+
+Image crop_image(const Image& image, const CropRequest& request, const std::string& name) {
+  static auto crop = codec<ImageCrop>(kImageCropSymbol);
+  return crop(image, request, name);
 }
 
 bool is_image_extension(const std::string& ext) {

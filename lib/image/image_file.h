@@ -2,6 +2,7 @@
 // Still images (PNG, JPEG, BMP incl. palettised, PGM/PPM, TIFF, WebP), decoded by OpenCV's
 // imgcodecs in the plugin libtinyprep_opencv.so (image_codec.h), loaded on first use.
 #include <string>
+#include <string_view>
 
 namespace tinyprep {
 
@@ -25,6 +26,9 @@ ImageInfo probe_image(const std::string& path);
 
 /// Decodes the image's pixels; throws Error naming the file.
 Image read_image(const std::string& path);
+
+/// Decodes an image file's bytes; throws Error naming `name`.
+Image decode_image(std::string_view bytes, const std::string& name);
 
 /// Encodes pixels as ".png" or ".jpg" (quality 95); throws Error naming `name`.
 std::string encode_image(const Image& image, const std::string& ext, const std::string& name);

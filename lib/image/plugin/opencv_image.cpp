@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "core/error.h"
+#include "image/crop_image.h"
 #include "image/image_codec.h"
 
 namespace tinyprep {
@@ -121,4 +122,75 @@ extern "C" std::string tinyprep_image_encode_v1(const Image& image, const std::s
     throw Error(name, 0, std::string("cannot encode as ") + ext + ": " + e.what());
   }
   return std::string(out.begin(), out.end());
+}
+
+// crop: see CropRequest (image/crop_image.h) for the order of the steps.
+extern "C" Image tinyprep_image_crop_v1(const Image& image, const CropRequest& r,
+                                        const std::string& name) {
+  const ImageInfo& i = image.info;
+  if (i.channels < 1 || i.channels > 4 || i.channels == 2)
+    throw Error(name, 0, "unsupported image: " + std::to_string(i.channels) + " channels");
+  cv::Mat m(i.height, i.width, CV_MAKETYPE(i.depth_bits == 16 ? CV_16U : CV_8U, i.channels),
+            const_cast<char*>(image.pixels.data()));
+  switch (r.orientation) {  // as OpenCV's imread applies it
+    case 2:
+      cv::flip(m, m, 1);
+      break;
+    case 3:
+      cv::flip(m, m, -1);
+      break;
+    case 4:
+      cv::flip(m, m, 0);
+      break;
+    case 5:
+      cv::transpose(m, m);
+      break;
+    case 6:
+      cv::transpose(m, m);
+      cv::flip(m, m, 1);
+      break;
+    case 7:
+      cv::transpose(m, m);
+      cv::flip(m, m, -1);
+      break;
+    case 8:
+      cv::transpose(m, m);
+      cv::flip(m, m, 0);
+      break;
+    default:
+      break;
+  }
+  if (m.depth() == CV_16U) m.convertTo(m, CV_8U, 1.0 / 257);
+  if (m.channels() == 4) {  // onto black: c * a / 255, rounded
+    cv::Mat rgb(m.rows, m.cols, CV_8UC3);
+    for (int y = 0; y < m.rows; ++y) {
+      const uchar* in = m.ptr<uchar>(y);
+      uchar* out = rgb.ptr<uchar>(y);
+      for (int x = 0; x < m.cols; ++x, in += 4, out += 3)
+        for (int c = 0; c < 3; ++c) out[c] = static_cast<uchar>((in[c] * in[3] + 127) / 255);
+    }
+    m = rgb;
+  }
+  if (r.box) m = m(cv::Rect(r.box->x, r.box->y, r.box->width, r.box->height));
+  if (r.spec.gray && m.channels() == 3) cv::cvtColor(m, m, cv::COLOR_RGB2GRAY);
+  const ResizePlan p = plan_resize(m.cols, m.rows, r.spec);
+  cv::Mat scaled;
+  if (p.scaled_width == m.cols && p.scaled_height == m.rows)
+    scaled = m;
+  else
+    cv::resize(m, scaled, cv::Size(p.scaled_width, p.scaled_height), 0, 0,
+               p.area ? cv::INTER_AREA : cv::INTER_LINEAR);
+  const int W = r.spec.width, H = r.spec.height;
+  cv::Mat out;
+  if (p.offset_x >= 0 && p.offset_y >= 0) {
+    out = scaled(cv::Rect(p.offset_x, p.offset_y, W, H));
+  } else {
+    out = cv::Mat::zeros(H, W, scaled.type());
+    scaled.copyTo(out(cv::Rect(-p.offset_x, -p.offset_y, scaled.cols, scaled.rows)));
+  }
+  if (!r.spec.gray && out.channels() == 1) cv::cvtColor(out, out, cv::COLOR_GRAY2RGB);
+  if (!out.isContinuous()) out = out.clone();
+  Image result{info_of(out), {}};
+  result.pixels.assign(reinterpret_cast<const char*>(out.data), out.total() * out.elemSize());
+  return result;
 }

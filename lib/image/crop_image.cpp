@@ -1,0 +1,112 @@
+#include "image/crop_image.h"
+
+#include <cmath>
+#include <cstdint>
+
+#include "core/error.h"
+
+namespace tinyprep {
+
+ResizePlan plan_resize(int width, int height, const CropSpec& spec) {
+  ResizePlan p;
+  const int W = spec.width, H = spec.height;
+  if (spec.mode == CropMode::kSquash) {
+    p.scaled_width = W;
+    p.scaled_height = H;
+  } else {
+    const double sx = static_cast<double>(W) / width, sy = static_cast<double>(H) / height;
+    const double s = spec.mode == CropMode::kFitShortest ? std::max(sx, sy) : std::min(sx, sy);
+    // std::nearbyint in the default rounding mode rounds half to even, as Python's round().
+    p.scaled_width = std::max(1, static_cast<int>(std::nearbyint(width * s)));
+    p.scaled_height = std::max(1, static_cast<int>(std::nearbyint(height * s)));
+    auto floor_half = [](int n) { return n >= 0 ? n / 2 : -((-n + 1) / 2); };  // Python's //
+    if (spec.mode == CropMode::kFitShortest) {  // img[(n - H) // 2 :][:, (n - W) // 2 :]
+      p.offset_x = floor_half(p.scaled_width - W);
+      p.offset_y = floor_half(p.scaled_height - H);
+    } else {  // out[(H - n) // 2 :][:, (W - n) // 2 :] = resized
+      p.offset_x = -floor_half(W - p.scaled_width);
+      p.offset_y = -floor_half(H - p.scaled_height);
+    }
+  }
+  p.area = p.scaled_width <= width && p.scaled_height <= height;
+  return p;
+}
+
+int exif_orientation(std::string_view b) {
+  auto u8 = [&](size_t at) { return static_cast<unsigned>(static_cast<unsigned char>(b[at])); };
+  if (b.size() < 4 || u8(0) != 0xFF || u8(1) != 0xD8) return 1;
+  size_t at = 2;
+  while (at + 4 <= b.size() && u8(at) == 0xFF) {
+    unsigned marker = u8(at + 1);
+    if (marker == 0xDA || marker == 0xD9) break;  // image data: no EXIF before it
+    size_t length = u8(at + 2) << 8 | u8(at + 3);
+    if (length < 2 || at + 2 + length > b.size()) break;
+    std::string_view seg = b.substr(at + 4, length - 2);
+    if (marker == 0xE1 && seg.size() >= 14 && seg.substr(0, 6) == std::string_view("Exif\0\0", 6)) {
+      std::string_view t = seg.substr(6);
+      const bool le = t.substr(0, 2) == "II";
+      if (!le && t.substr(0, 2) != "MM") return 1;
+      auto num = [&](size_t p, int n) -> uint32_t {
+        uint32_t v = 0;
+        for (int i = 0; i < n; ++i) {
+          uint32_t c = static_cast<unsigned char>(t[p + i]);
+          v |= le ? c << (8 * i) : c << (8 * (n - 1 - i));
+        }
+        return v;
+      };
+      uint32_t ifd = num(4, 4);
+      if (ifd + 2 > t.size()) return 1;
+      uint32_t count = num(ifd, 2);
+      for (uint32_t i = 0; i < count; ++i) {
+        size_t e = ifd + 2 + 12 * size_t(i);
+        if (e + 12 > t.size()) return 1;
+        if (num(e, 2) == 0x0112) {
+          uint32_t v = num(e + 8, 2);
+          return v >= 1 && v <= 8 ? static_cast<int>(v) : 1;
+        }
+      }
+      return 1;
+    }
+    at += 2 + length;
+  }
+  return 1;
+}
+
+namespace {
+
+void check_frame_size(std::string_view bytes, int width, int height, size_t bytes_per_pixel,
+                      const std::string& name) {
+  if (width <= 0 || height <= 0)
+    throw Error(name, 0, "a raw frame needs its size in the line's image.width and image.height");
+  size_t want = size_t(width) * size_t(height) * bytes_per_pixel;
+  if (bytes.size() != want)
+    throw Error(name, 0,
+                "a " + std::to_string(width) + "x" + std::to_string(height) + " frame is " +
+                    std::to_string(want) + " bytes, the file has " + std::to_string(bytes.size()));
+}
+
+}  // namespace
+
+Image rgb565_to_image(std::string_view bytes, int width, int height, const std::string& name) {
+  check_frame_size(bytes, width, height, 2, name);
+  Image out{ImageInfo{width, height, 3, 8}, {}};
+  const size_t n = size_t(width) * height;
+  out.pixels.resize(n * 3);
+  auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
+  auto* px = reinterpret_cast<unsigned char*>(out.pixels.data());
+  for (size_t i = 0; i < n; ++i) {
+    unsigned v = unsigned(in[2 * i]) << 8 | in[2 * i + 1];
+    unsigned r = v >> 11, g = (v >> 5) & 0x3f, b = v & 0x1f;
+    px[3 * i + 0] = static_cast<unsigned char>(r << 3 | r >> 2);
+    px[3 * i + 1] = static_cast<unsigned char>(g << 2 | g >> 4);
+    px[3 * i + 2] = static_cast<unsigned char>(b << 3 | b >> 2);
+  }
+  return out;
+}
+
+Image gray8_to_image(std::string_view bytes, int width, int height, const std::string& name) {
+  check_frame_size(bytes, width, height, 1, name);
+  return Image{ImageInfo{width, height, 1, 8}, std::string(bytes)};
+}
+
+}  // namespace tinyprep

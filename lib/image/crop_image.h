@@ -1,0 +1,71 @@
+#pragma once
+// Crop and resize one image to a fixed size (`tinyprep crop`). The geometry is decided here,
+// as OpenCV-Python code does it, so a user's own script and tinyprep agree; the pixel work is
+// done by OpenCV in libtinyprep_opencv.so (image_codec.h), loaded on first use.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "image/image_file.h"
+
+namespace tinyprep {
+
+/// How the image is brought to the target size (Edge Impulse's names).
+enum class CropMode {
+  kSquash,       ///< resize to W x H, ignoring the aspect ratio
+  kFitShortest,  ///< scale so the shorter side fits, centre-crop the rest
+  kFitLongest,   ///< scale so the longer side fits, pad with black (letterbox)
+};
+
+struct CropSpec {
+  int width = 0, height = 0;
+  CropMode mode = CropMode::kFitShortest;
+  bool gray = false;  ///< 1 channel (ITU-R 601 weights, as OpenCV's BGR2GRAY), else RGB
+};
+
+/// A rectangle in pixels.
+struct PixelRect {
+  int x = 0, y = 0, width = 0, height = 0;
+};
+
+/// Where the resize lands: the image is resized to scaled_width x scaled_height, then the
+/// target's (0, 0) is at (offset_x, offset_y) of it (fit-shortest: offsets >= 0, a crop;
+/// fit-longest: offsets <= 0, black padding). As OpenCV-Python code computes it: s = W / w
+/// (max or min of the two ratios), n = round(w * s) with Python's round (half to even), a crop
+/// from (n - W) // 2, a pad of (W - n) // 2 before the image (floor division).
+struct ResizePlan {
+  int scaled_width = 0, scaled_height = 0;
+  int offset_x = 0, offset_y = 0;
+  bool area = true;  ///< INTER_AREA when neither side grows, else INTER_LINEAR
+};
+ResizePlan plan_resize(int width, int height, const CropSpec& spec);
+
+/// What the plugin does to one decoded image, in this order: EXIF orientation, 16 -> 8 bits
+/// (x / 257, rounded), alpha composited onto black, the box, colour, resize per `plan`.
+struct CropRequest {
+  CropSpec spec;
+  int orientation = 1;           ///< EXIF orientation 1..8
+  std::optional<PixelRect> box;  ///< in the oriented image, inside it
+};
+
+/// The EXIF orientation (1..8) of a JPEG's bytes; 1 when it has none.
+int exif_orientation(std::string_view bytes);
+
+/// Size after the EXIF orientation (5..8 swap width and height).
+inline void oriented_size(int orientation, int& width, int& height) {
+  if (orientation >= 5 && orientation <= 8) std::swap(width, height);
+}
+
+/// Decoded pixels (image_file.h) cropped and resized: 8-bit, gray or RGB, spec's size.
+/// Throws Error naming `name`.
+Image crop_image(const Image& image, const CropRequest& request, const std::string& name);
+
+/// The raw frames of an OV767x camera: big-endian RGB565, widened to 8-bit RGB by repeating
+/// each channel's top bits (as `capture serial --mode ov767x-*` stores them); throws Error
+/// naming `name` when `bytes` is not width * height pixels.
+Image rgb565_to_image(std::string_view bytes, int width, int height, const std::string& name);
+
+/// A raw 8-bit grayscale frame; throws Error naming `name` when the size does not match.
+Image gray8_to_image(std::string_view bytes, int width, int height, const std::string& name);
+
+}  // namespace tinyprep
