@@ -13,12 +13,14 @@ using SetupFn = RunFn (*)(CLI::App& app);
 
 // One per tools/<command>.cpp, listed in the table in tools/main.cpp.
 RunFn setup_capture(CLI::App& app);
+RunFn setup_crop(CLI::App& app);
 RunFn setup_export(CLI::App& app);
 RunFn setup_features(CLI::App& app);
 RunFn setup_import(CLI::App& app);
 RunFn setup_init(CLI::App& app);
 RunFn setup_label(CLI::App& app);
 RunFn setup_ports(CLI::App& app);
+RunFn setup_segment(CLI::App& app);
 RunFn setup_split(CLI::App& app);
 RunFn setup_stats(CLI::App& app);
 RunFn setup_validate(CLI::App& app);
