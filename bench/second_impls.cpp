@@ -34,7 +34,7 @@
 #include "audio/wav_pcm.h"
 #include "core/error.h"
 #include "export/chunk_codec.h"
-#include "export/npy.h"
+#include "array/npy.h"
 #include "manifest/fast_json.h"
 #include "manifest/manifest.h"
 

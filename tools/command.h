@@ -20,6 +20,7 @@ RunFn setup_import(CLI::App& app);
 RunFn setup_init(CLI::App& app);
 RunFn setup_label(CLI::App& app);
 RunFn setup_ports(CLI::App& app);
+RunFn setup_segment(CLI::App& app);
 RunFn setup_split(CLI::App& app);
 RunFn setup_stats(CLI::App& app);
 RunFn setup_validate(CLI::App& app);

@@ -2,12 +2,12 @@
 // TensorFlow, Keras and h5py load as they are. The work is in lib/export (export.h).
 #include <cstdio>
 
+#include "array/npy.h"
 #include "command.h"
 #include "core/error.h"
 #include "core/parse.h"
 #include "core/process.h"
 #include "export/export.h"
-#include "export/npy.h"
 #include "media/media.h"
 #include "media/media_array.h"
 

@@ -38,6 +38,7 @@ const Command kCommands[] = {
     {"init", "make an empty dataset folder (dataset.json, samples.jsonl, data/)", setup_init},
     {"label", "rename, set, fold into _unknown_ and filter labels", setup_label},
     {"ports", "list serial ports; mark Arduino Nano 33 BLE boards", setup_ports},
+    {"segment", "cut long takes into clips: utterances, windows, labels, gestures", setup_segment},
     {"split", "assign train / validation / test splits: hashed, grouped, stratified", setup_split},
     {"stats", "count samples per label and split, durations, rates and sizes", setup_stats},
     {"validate", "check a manifest: schema, files, hashes, duplicates, format drift",

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "export/npy.h"
+#include "array/npy.h"
 
 namespace tinyprep {
 

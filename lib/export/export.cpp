@@ -29,13 +29,6 @@ namespace {
 
 constexpr long kGroup = 32;  // samples handed to a thread at once
 
-std::string shape_text(const std::vector<size_t>& shape) {
-  std::string s = "(";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  if (shape.size() == 1) s += ",";
-  return s + ")";
-}
-
 // A copy of stdin in a temporary file, so the manifest can be read twice; removed at the end.
 class Spool {
  public:

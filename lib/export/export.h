@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "array/npy.h"
 #include "export/export_info.h"
-#include "export/npy.h"
 #include "export/tfrecord_shards.h"
 #include "manifest/manifest.h"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "export/npy.h"
+#include "array/npy.h"
 #include "manifest/manifest.h"
 
 namespace tinyprep {

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "export/npy.h"
+#include "array/npy.h"
 
 namespace tinyprep {
 

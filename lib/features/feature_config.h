@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "array/npy.h"
 #include "audio/condition.h"
 #include "audio/micro_frontend.h"
 #include "audio/spectral.h"
 #include "core/enum_names.h"
-#include "export/npy.h"
 #include "manifest/manifest.h"
 
 namespace tinyprep {

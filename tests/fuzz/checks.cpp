@@ -12,7 +12,7 @@
 #include "capture/frame_parsers.h"
 #include "capture/line_parsers.h"
 #include "core/error.h"
-#include "export/npy.h"
+#include "array/npy.h"
 #include "imu/csv_file.h"
 #include "manifest/fast_json.h"
 

@@ -72,12 +72,6 @@ hid_t utf8_string_type() {
   return t;
 }
 
-std::string shape_text(const std::vector<size_t>& shape) {
-  std::string s = "(";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + ")";
-}
-
 }  // namespace
 
 class Hdf5FileWriter final : public Hdf5Writer {

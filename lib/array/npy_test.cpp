@@ -1,4 +1,4 @@
-#include "export/npy.h"
+#include "array/npy.h"
 
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-#include "export/npy.h"
+#include "array/npy.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -41,17 +41,6 @@ const DTypeInfo& info(DType dtype) {
   for (const auto& d : kDTypes)
     if (d.dtype == dtype) return d;
   throw Error("unknown dtype");
-}
-
-// Python's repr of a tuple of ints: "()", "(5,)", "(2, 3)".
-std::string shape_repr(const std::vector<size_t>& shape) {
-  std::string s = "(";
-  for (size_t i = 0; i < shape.size(); ++i) {
-    if (i) s += ", ";
-    s += std::to_string(shape[i]);
-  }
-  if (shape.size() == 1) s += ",";
-  return s + ")";
 }
 
 // A reader of the Python dict literal in a .npy header:
@@ -174,13 +163,21 @@ size_t element_count(const std::vector<size_t>& shape) {
   return n;
 }
 
+// Python's repr of a tuple of ints, as a .npy header holds it.
+std::string shape_text(const std::vector<size_t>& shape) {
+  std::string s = "(";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  if (shape.size() == 1) s += ",";
+  return s + ")";
+}
+
 size_t NpyArray::count() const {
   return element_count(shape);
 }
 
 std::string encode_npy(DType dtype, const std::vector<size_t>& shape, const void* data) {
   std::string dict = std::string("{'descr': '") + info(dtype).descr +
-                     "', 'fortran_order': False, 'shape': " + shape_repr(shape) + ", }";
+                     "', 'fortran_order': False, 'shape': " + shape_text(shape) + ", }";
   if (!shape.empty()) {
     size_t digits = std::to_string(shape[0]).size();
     if (digits < kGrowthAxisMaxDigits) dict.append(kGrowthAxisMaxDigits - digits, ' ');
@@ -262,7 +259,7 @@ NpyArray decode_npy(const std::string& path, std::string bytes) {
   if (have < expected)
     throw Error(path, 0,
                 "truncated: " + std::to_string(have) + " bytes of data, expected " +
-                    std::to_string(expected) + " for shape " + shape_repr(array.shape));
+                    std::to_string(expected) + " for shape " + shape_text(array.shape));
   if (have > expected)
     throw Error(path, 0,
                 std::to_string(have - expected) + " bytes after the end of the array data");

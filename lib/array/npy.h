@@ -1,5 +1,6 @@
 #pragma once
-// NumPy .npy files (format version 1.0): the array format `features` writes and `export` reads.
+// NumPy .npy files (format version 1.0): the array format every stage shares (`features` writes
+// it, `export` reads it).
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -27,6 +28,10 @@ struct NpyArray {
 
 /// Number of elements of an array of `shape` (1 for a 0-d array).
 size_t element_count(const std::vector<size_t>& shape);
+
+/// A shape as NumPy prints it (Python's repr of a tuple), in .npy headers and messages:
+/// "(49, 40)", "(3,)", "()".
+std::string shape_text(const std::vector<size_t>& shape);
 
 /// The bytes NumPy's np.save writes for this array (header padded to 64 bytes as NumPy does);
 /// `data` holds element_count(shape) little-endian elements in C order.
