@@ -7,14 +7,15 @@
 #include <string>
 #include <variant>
 
+#include "array/npy.h"
 #include "audio/audio_file.h"
 #include "audio/wav_pcm.h"
 #include "capture/frame_parsers.h"
 #include "capture/line_parsers.h"
 #include "core/error.h"
-#include "array/npy.h"
 #include "imu/csv_file.h"
 #include "manifest/fast_json.h"
+#include "segment/label_track.h"
 
 namespace tinyprep::fuzz {
 namespace {
@@ -165,6 +166,38 @@ void check_imu_csv(std::string_view text) {
     diverge("values do not read back the same");
 }
 
+// ---- Audacity label track ----------------------------------------------------------------
+
+void check_label_track(std::string_view text) {
+  std::vector<LabelRegion> regions;
+  try {
+    regions = parse_label_track(text, "fuzz.txt");
+  } catch (const Error&) {
+    return;
+  }
+  std::string again;
+  char buf[80];
+  for (const LabelRegion& r : regions) {
+    if (!std::isfinite(r.start) || !std::isfinite(r.end) || r.start < 0 || r.end < r.start)
+      diverge("a region with bad times was accepted");
+    for (char c : r.label)
+      if (c == '\t' || c == '\n' || c == '\r') diverge("a label holds a tab or line end");
+    std::snprintf(buf, sizeof buf, "%.17g\t%.17g\t", r.start, r.end);
+    (again += buf) += r.label + "\n";
+  }
+  std::vector<LabelRegion> back;
+  try {
+    back = parse_label_track(again, "again.txt");
+  } catch (const Error& e) {
+    diverge(std::string("its own regions are rejected: ") + e.located());
+  }
+  if (back.size() != regions.size()) diverge("a different number of regions reads back");
+  for (size_t i = 0; i < back.size(); ++i)
+    if (back[i].start != regions[i].start || back[i].end != regions[i].end ||
+        back[i].label != regions[i].label)
+      diverge("region " + std::to_string(i) + " reads back differently");
+}
+
 // ---- serial parsers ------------------------------------------------------------------------
 
 namespace {
@@ -282,6 +315,7 @@ const std::vector<Target>& targets() {
       {"imu_csv", check_imu_csv},
       {"line_parsers", check_line_parsers},
       {"frame_parsers", check_frame_parsers},
+      {"label_track", check_label_track},
   };
   return all;
 }

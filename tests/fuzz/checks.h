@@ -30,6 +30,10 @@ void check_line_parsers(std::string_view data);
 /// how the bytes were split into reads.
 void check_frame_parsers(std::string_view data);
 
+/// lib/segment/label_track: an accepted track has finite, ordered, non-negative times and labels
+/// that are folder names, and a track written back from it parses to the same regions.
+void check_label_track(std::string_view data);
+
 struct Target {
   const char* name;  ///< the folder under corpus/ and regressions/
   void (*check)(std::string_view);
