@@ -257,7 +257,7 @@ void check_line(Checked& c, const Context& ctx) {
   const std::string file = c.sample.resolve(rel).string();
   std::error_code ec;
   if (!fs::exists(file, ec)) {
-    report.error("no such file", rel);
+    report.error(c.sample.missing_file(rel), rel);
     return;
   }
   if (ctx.check_hashes) {

@@ -10,6 +10,7 @@
 
 #include "core/diag.h"
 #include "core/error.h"
+#include "core/stdio_file.h"
 
 namespace tinyprep {
 namespace fs = std::filesystem;
@@ -87,10 +88,41 @@ fs::path Sample::resolve(const std::string& path) const {
   return (base / p).lexically_normal();
 }
 
+namespace {
+// For a relative `path` that names no file from `base`, the working directory when the path
+// names a file from there (a manifest written into another folder through a pipe).
+std::optional<fs::path> found_from_cwd(const fs::path& base, const std::string& path) {
+  fs::path p(path);
+  std::error_code ec;
+  if (base.empty() || p.is_absolute()) return std::nullopt;
+  fs::path cwd = fs::current_path(ec);
+  if (ec || cwd == base || !fs::exists(cwd / p, ec)) return std::nullopt;
+  return cwd;
+}
+}  // namespace
+
 fs::path Sample::media_path() const {
   std::string p = str("path");
   if (p.empty()) fail("line has no 'path'");
-  return resolve(p);
+  fs::path file = resolve(p);
+  // Missing files are left to the readers, except when we know why: only then is it checked.
+  std::error_code ec;
+  if (!base.empty() && !fs::exists(file, ec) && !ec && found_from_cwd(base, p))
+    fail(p + ": " + missing_file(p));
+  return file;
+}
+
+std::string Sample::missing_file(const std::string& path) const {
+  std::optional<fs::path> cwd = found_from_cwd(base, path);
+  if (!cwd) return "no such file";
+  fs::path folder = base.lexically_relative(*cwd);
+  std::string shown = folder.empty() || *folder.begin() == ".." ? base.generic_string() + "/"
+                                                                : folder.generic_string() + "/";
+  return "no such file relative to the manifest's folder " + shown +
+         ", but there is one relative to the working directory: the manifest was written with "
+         "paths for the working directory (through a pipe, e.g. `| jq ... > " +
+         shown + "m.jsonl`); write it with tinyprep's -o or `> " + shown +
+         "m.jsonl`, which make paths relative to the manifest's folder";
 }
 
 void Sample::fail(const std::string& what) const {
@@ -261,8 +293,12 @@ std::string dump_line(const Json& line) {
 }
 
 ManifestWriter::ManifestWriter(const std::string& name, bool force) : out_(name, force) {
-  base_ = is_stdio(name) ? fs::current_path()
-                         : fs::absolute(fs::path(name)).lexically_normal().parent_path();
+  if (!is_stdio(name))
+    base_ = fs::absolute(fs::path(name)).lexically_normal().parent_path();
+  else if (auto file = stdout_file(name))  // `> other/m.jsonl` works as `-o other/m.jsonl`
+    base_ = file->parent_path();
+  else
+    base_ = fs::current_path();  // a pipe or a terminal
 }
 
 void ManifestWriter::write(const Json& line) {

@@ -36,8 +36,14 @@ struct Sample {
   std::string group() const;
   /// A string field, or "" when absent; throws when present but not a string.
   std::string str(const char* field) const;
-  /// The media file (`path`) resolved against `base`; throws when `path` is missing.
+  /// The media file (`path`) resolved against `base`; throws when `path` is missing, and (with
+  /// missing_file()'s words) when it names no file there but one relative to the working
+  /// directory.
   std::filesystem::path media_path() const;
+  /// What to say of a path field `path` (as the line has it) that names no file: "no such
+  /// file", and when it does name one relative to the working directory, that the manifest's
+  /// paths are relative to its own folder and how it came to be written so.
+  std::string missing_file(const std::string& path) const;
   /// Resolves any relative path from this line against `base`.
   std::filesystem::path resolve(const std::string& path) const;
   /// Throws Error(source, line, what).
@@ -107,7 +113,9 @@ std::optional<std::filesystem::path> manifest_dataset_dir(const std::string& nam
 std::string in_place_output(const std::string& name);
 
 /// Writes manifest lines to a file (temporary name, renamed by commit) or "-" for stdout,
-/// rebasing relative paths from each sample's folder to the output's folder.
+/// rebasing relative paths from each sample's folder to the output's folder. On stdout that is
+/// the folder of the file stdout is redirected to (`> other/m.jsonl`, see stdout_file()), else
+/// (a pipe, a terminal) the working directory.
 class ManifestWriter {
  public:
   explicit ManifestWriter(const std::string& name, bool force = false);
