@@ -39,6 +39,28 @@ std::string samples_text(int64_t n) {
   return std::to_string(n) + (n == 1 ? " sample" : " samples");
 }
 
+// The frontend's band in the words of its options, naming the one to change (at --rate 8000
+// the default --upper-hz 7500 is above Nyquist): the frontend's own check only says "need ...".
+void check_frontend_band(const FeatureConfig& c) {
+  const FeatureConfig defaults = default_feature_config(c.preset, c.sample_rate);
+  // "--upper-hz 7500 (the default)": the value as the option's row records it.
+  auto shown = [&](const char* name) {
+    const FeatureOption& o = *find_feature_option(name);
+    const Json value = o.type.get(c);
+    return std::string(o.name) + " " + number_text(value.get<double>()) +
+           (value == o.type.get(defaults) ? " (the default)" : "");
+  };
+  const double lower = c.frontend.lower_hz, upper = c.frontend.upper_hz;
+  const double nyquist = c.sample_rate / 2.0;
+  if (!(upper <= nyquist))
+    throw usage_error(shown("--upper-hz") + " is above the Nyquist frequency " +
+                      number_text(nyquist) + " Hz of --rate " + std::to_string(c.sample_rate) +
+                      ": give --upper-hz " + number_text(nyquist) + " or lower");
+  if (!(lower >= 0 && lower < upper))
+    throw usage_error(shown("--lower-hz") + " must be at least 0 and below --upper-hz " +
+                      number_text(upper));
+}
+
 }  // namespace
 
 double json_decimal(float v) {
@@ -71,6 +93,7 @@ FeatureConfig resolve_feature_config(FeatureConfig c) {
   size_t frames = 0, window = 0;
   if (c.is_micro()) {
     c.frontend.sample_rate = c.sample_rate;
+    check_frontend_band(c);
     MicroFrontend probe(c.frontend);  // checks the frontend options
     window = probe.window_samples();
     frames = probe.frames_for(c.length_samples());

@@ -242,7 +242,9 @@ class Pipeline {
     const int64_t length = condition_.length;
     if (length > 0 && r.fitted_from < length) ++tally_.padded;
     if (length > 0 && r.fitted_from > length) ++tally_.trimmed;
-    if (length > 0 && r.fitted_from < static_cast<int64_t>(window_))
+    // Only a clip kept at its own length (--length-ms 0) enters the extractor shorter than a
+    // frame (padded to --length-ms, it is counted above and said once in the summary).
+    if (length <= 0 && r.fitted_from < static_cast<int64_t>(window_))
       s.warn(job.media + ": " +
              (r.fitted_from == 0 ? std::string("empty clip")
                                  : "only " + plural(r.fitted_from, "sample", "samples")) +
