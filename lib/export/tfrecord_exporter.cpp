@@ -1,0 +1,172 @@
+// TfRecordExporter: TFRecord shards and the TFDS metadata files, into one locked folder.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "core/diag.h"
+#include "core/error.h"
+#include "core/signals.h"
+#include "core/staged_file.h"
+#include "export/example.h"
+#include "export/exporter.h"
+#include "export/tfrecord_shards.h"
+
+namespace tinyprep {
+namespace fs = std::filesystem;
+namespace {
+
+// True when `file` is a name this TFRecord export writes (shards of its name, metadata).
+bool tfrecord_output_name(const std::string& file, const void* context) {
+  const auto* info = static_cast<const ExportInfo*>(context);
+  return file.starts_with(info->name + "-") || file == "dataset_info.json" ||
+         file == "features.json" || file == "tinyprep.json" ||
+         file == info->keys.label + ".labels.txt";
+}
+
+// True for the name of a file of a TFRecord export, whatever its dataset name, splits and
+// label key: "<name>-<split>.tfrecord-00000-of-00003", the metadata, "<key>.labels.txt".
+bool export_set_file(const std::string& file) {
+  if (file == "dataset_info.json" || file == "features.json" || file == "tinyprep.json" ||
+      file.ends_with(".labels.txt"))
+    return true;
+  static constexpr std::string_view kShard = ".tfrecord-00000-of-00000";
+  if (file.size() <= kShard.size()) return false;
+  std::string_view tail = std::string_view(file).substr(file.size() - kShard.size());
+  for (size_t i = 0; i < kShard.size(); ++i) {
+    bool digit = tail[i] >= '0' && tail[i] <= '9';
+    if (kShard[i] == '0' ? !digit : tail[i] != kShard[i]) return false;
+  }
+  return true;
+}
+
+class TfRecordExporter final : public Exporter {
+ public:
+  explicit TfRecordExporter(const ExportOptions& o) : o_(o) {}
+  void describe(ExportInfo& info) const override { info.gzip_level = o_.gzip_level; }
+  void open(const ExportInfo& info, const ManifestScan& scan) override;
+  void encode(LoadedSample& sample) const override;
+  void write(LoadedSample& sample) override;
+  void finish_split(SplitInfo& split) override;
+  void publish(const ExportInfo& info) override;
+
+ private:
+  const ExportOptions& o_;
+  std::string name_;
+  ExampleKeys keys_;
+  std::map<std::string, uint64_t> split_counts_;
+  std::map<std::string, std::unique_ptr<TfRecordShards>> shards_;
+  std::vector<std::unique_ptr<StagedFile>> metadata_;
+  std::unique_ptr<FolderLock> lock_;  // the folder's, until the export is published
+  std::vector<std::string> stale_;    // files of an earlier export, replaced by this one
+};
+
+void TfRecordExporter::open(const ExportInfo& info, const ManifestScan& scan) {
+  name_ = info.name;
+  keys_ = info.keys;
+  split_counts_ = scan.split_counts;
+  std::error_code ec;
+  if (fs::exists(o_.out, ec) && !fs::is_directory(o_.out, ec))
+    throw Error(o_.out, 0, "is a file; TFRecord export writes a folder");
+  fs::create_directories(o_.out, ec);
+  if (ec) throw Error(o_.out, 0, "cannot create the folder: " + ec.message());
+  if (::access(o_.out.c_str(), W_OK) != 0)
+    throw Error(o_.out, 0, "cannot write into the folder: " + std::string(std::strerror(errno)));
+  // Held until the export is published: a second export into the folder refuses at once
+  // instead of mixing its shards with ours.
+  lock_ = std::make_unique<FolderLock>(
+      o_.out, "another export is writing into this folder; wait for it to finish");
+  if (size_t n = remove_stale_temps(o_.out, tfrecord_output_name, &info))
+    note(o_.out, 0, "removed " + std::to_string(n) + " temporary files of an earlier, killed run");
+  // The files of an earlier export (any name, any split) are replaced as a whole, so that a
+  // reader's glob never sees two sets. One without dataset_info.json (written last) was
+  // killed before it was complete and is replaced without --force.
+  for (const auto& entry : fs::directory_iterator(o_.out, ec)) {
+    std::string file = entry.path().filename().string();
+    if (export_set_file(file)) stale_.push_back(entry.path().string());
+  }
+  std::sort(stale_.begin(), stale_.end());
+  fs::path complete = fs::path(o_.out) / "dataset_info.json";
+  if (fs::exists(complete, ec) && !o_.force)
+    throw Error(complete.string(), 0, "already exists (use --force to replace the export)");
+  if (!stale_.empty() && !fs::exists(complete, ec))
+    note(o_.out, 0,
+         "replacing " + std::to_string(stale_.size()) +
+             " files of an unfinished export (it has no dataset_info.json)");
+}
+
+void TfRecordExporter::encode(LoadedSample& sample) const {
+  // One encoder per pool thread (its buffers are reused from sample to sample).
+  thread_local ExampleEncoder encoder;
+  const SampleArray& a = sample.array;
+  encoder.clear();
+  if (!o_.image_encoding.empty())
+    encoder.add_bytes(keys_.x, a.data);
+  else if (a.dtype == DType::kFloat32)
+    encoder.add_floats(keys_.x, reinterpret_cast<const float*>(a.data.data()), a.data.size() / 4);
+  else
+    encoder.add_ints(keys_.x, a.dtype, a.data.data(), a.data.size() / dtype_size(a.dtype));
+  std::vector<int64_t> shape(a.shape.begin(), a.shape.end());
+  encoder.add_int64s(keys_.shape, shape.data(), shape.size());
+  encoder.add_int64(keys_.label, sample.label_index);
+  encoder.add_bytes(keys_.label_name, sample.label);
+  encoder.add_bytes(keys_.id, sample.id);
+  sample.record = encoder.finish();
+}
+
+void TfRecordExporter::write(LoadedSample& sample) {
+  auto& w = shards_[sample.split];
+  if (!w)
+    w = std::make_unique<TfRecordShards>(o_.out, name_, sample.split,
+                                         split_counts_.at(sample.split), o_.shards, o_.gzip_level,
+                                         o_.jobs);
+  w->write(sample.record);
+}
+
+void TfRecordExporter::finish_split(SplitInfo& split) {
+  auto& w = shards_.at(split.name);
+  w->finish();
+  split.shard_lengths = w->shard_lengths();
+  split.num_bytes = w->record_bytes();
+}
+
+void TfRecordExporter::publish(const ExportInfo& info) {
+  auto stage = [&](const std::string& file, const std::string& text) {
+    auto f = std::make_unique<StagedFile>((fs::path(o_.out) / file).string());
+    f->write(text);
+    f->close();
+    metadata_.push_back(std::move(f));
+  };
+  stage(info.keys.label + ".labels.txt", labels_txt(info));
+  stage("features.json", features_json(info));
+  stage("tinyprep.json", tinyprep_json(info));
+  stage("dataset_info.json", dataset_info_json(info));  // last: it marks a complete export
+  check_interrupted();
+  // Everything is complete and synced: now make it visible, shards first.
+  std::set<std::string> keep;
+  for (auto& [split, w] : shards_)
+    for (auto& f : w->files()) keep.insert(f->final_path());
+  for (auto& f : metadata_) keep.insert(f->final_path());
+  for (const auto& old : stale_)
+    if (!keep.count(old)) {
+      std::error_code ec;
+      if (!fs::remove(old, ec) && ec) throw Error(old, 0, "cannot remove: " + ec.message());
+    }
+  for (auto& [split, w] : shards_)
+    for (auto& f : w->files()) f->commit();
+  for (auto& f : metadata_) f->commit();
+  sync_folder(o_.out);
+}
+
+}  // namespace
+
+std::unique_ptr<Exporter> make_tfrecord_exporter(const ExportOptions& options) {
+  check_option_name(options.keys.label, "--key label");  // it names "<key>.labels.txt"
+  return std::make_unique<TfRecordExporter>(options);
+}
+
+}  // namespace tinyprep
