@@ -28,3 +28,12 @@ using ImageCrop = Image (*)(const Image& image, const CropRequest& request,
 inline constexpr const char* kImageCropSymbol = "tinyprep_image_crop_v1";
 
 }  // namespace tinyprep
+
+namespace tinyprep {
+
+struct ImageAugmentRequest;
+using ImageAugment = Image (*)(const Image& image, const ImageAugmentRequest& request,
+                               const std::string& name);
+inline constexpr const char* kImageAugmentSymbol = "tinyprep_image_augment_v1";
+
+}  // namespace tinyprep

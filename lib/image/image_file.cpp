@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/io.h"
 #include "core/plugin.h"
+#include "image/augment_image.h"
 #include "image/crop_image.h"
 #include "image/image_codec.h"
 
@@ -54,6 +55,12 @@ std::string encode_image(const Image& image, const std::string& ext, const std::
 Image crop_image(const Image& image, const CropRequest& request, const std::string& name) {
   static auto crop = codec<ImageCrop>(kImageCropSymbol);
   return crop(image, request, name);
+}
+
+Image augment_image(const Image& image, const ImageAugmentRequest& request,
+                    const std::string& name) {
+  static auto augment = codec<ImageAugment>(kImageAugmentSymbol);
+  return augment(image, request, name);
 }
 
 bool is_image_extension(const std::string& ext) {

@@ -1,5 +1,7 @@
 // libtinyprep_opencv.so: still images decoded and encoded by OpenCV's imgcodecs (see
 // image/image_codec.h for the entry points and core/plugin.h for why this is a plugin).
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -7,6 +9,7 @@
 #include <optional>
 
 #include "core/error.h"
+#include "image/augment_image.h"
 #include "image/crop_image.h"
 #include "image/image_codec.h"
 
@@ -192,5 +195,57 @@ extern "C" Image tinyprep_image_crop_v1(const Image& image, const CropRequest& r
   if (!out.isContinuous()) out = out.clone();
   Image result{info_of(out), {}};
   result.pixels.assign(reinterpret_cast<const char*>(out.data), out.total() * out.elemSize());
+  return result;
+}
+
+// augment: see ImageAugmentRequest (image/augment_image.h) for the order of the steps.
+extern "C" Image tinyprep_image_augment_v1(const Image& image, const ImageAugmentRequest& r,
+                                           const std::string& name) {
+  const ImageInfo& i = image.info;
+  if (i.channels < 1 || i.channels > 4 || i.channels == 2)
+    throw Error(name, 0, "unsupported image: " + std::to_string(i.channels) + " channels");
+  cv::Mat m(i.height, i.width, CV_MAKETYPE(i.depth_bits == 16 ? CV_16U : CV_8U, i.channels),
+            const_cast<char*>(image.pixels.data()));
+  if (m.depth() == CV_16U) m.convertTo(m, CV_8U, 1.0 / 257);
+  const cv::Size size(m.cols, m.rows);
+  if (r.crop) {
+    cv::Mat part = m(cv::Rect(r.crop->x, r.crop->y, r.crop->width, r.crop->height));
+    cv::Mat back;
+    cv::resize(part, back, size, 0, 0, cv::INTER_LINEAR);
+    m = back;
+  }
+  if (r.rotate_degrees != 0) {
+    cv::Point2f centre(static_cast<float>((m.cols - 1) / 2.0),
+                       static_cast<float>((m.rows - 1) / 2.0));
+    cv::Mat turn = cv::getRotationMatrix2D(centre, r.rotate_degrees, 1.0);
+    cv::Mat rotated;
+    cv::warpAffine(m, rotated, turn, size, cv::INTER_LINEAR, cv::BORDER_CONSTANT,
+                   cv::Scalar::all(0));
+    m = rotated;
+  }
+  if (r.flip_horizontal && r.flip_vertical)
+    cv::flip(m, m, -1);
+  else if (r.flip_horizontal)
+    cv::flip(m, m, 1);
+  else if (r.flip_vertical)
+    cv::flip(m, m, 0);
+  if (!m.isContinuous() || m.data == reinterpret_cast<const uchar*>(image.pixels.data()))
+    m = m.clone();
+  if (r.brightness != 0 || r.contrast != 1) {
+    const int colours = std::min(m.channels(), 3), step = m.channels();
+    const size_t n = size_t(m.cols) * m.rows;
+    uchar* px = m.data;
+    for (int c = 0; c < colours; ++c) {
+      double sum = 0;
+      for (size_t k = 0; k < n; ++k) sum += px[k * step + c];
+      const double mean = n ? sum / double(n) : 0;
+      for (size_t k = 0; k < n; ++k) {
+        const double v = (px[k * step + c] - mean) * r.contrast + mean + 255 * r.brightness;
+        px[k * step + c] = static_cast<uchar>(std::clamp(std::nearbyint(v), 0.0, 255.0));
+      }
+    }
+  }
+  Image result{info_of(m), {}};
+  result.pixels.assign(reinterpret_cast<const char*>(m.data), m.total() * m.elemSize());
   return result;
 }
