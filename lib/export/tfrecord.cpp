@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <thread>
 
 #include "core/error.h"
 #include "export/chunk_codec.h"
@@ -42,27 +41,19 @@ TfRecordWriter::TfRecordWriter(std::unique_ptr<StagedFile> file, int gzip_level,
                                size_t block_bytes)
     : file_(std::move(file)),
       gzip_level_(gzip_level),
-      threads_(threads ? threads : std::max(1u, std::thread::hardware_concurrency())),
-      block_bytes_(std::max<size_t>(block_bytes, 1)) {
+      block_bytes_(std::max<size_t>(block_bytes, 1)),
+      members_(threads) {
   if (gzip_level_ > 0) block_.reserve(block_bytes_);
 }
 
 TfRecordWriter::~TfRecordWriter() = default;
 
 void TfRecordWriter::submit_block() {
-  auto policy = threads_ > 1 ? std::launch::async : std::launch::deferred;
   int level = gzip_level_;
-  pending_.push_back(
-      std::async(policy, [block = std::move(block_), level] { return gzip_member(block, level); }));
+  members_.submit([block = std::move(block_), level] { return gzip_member(block, level); },
+                  [&](std::string member) { file_->write(member); });
   block_ = std::string();
   block_.reserve(block_bytes_);
-  while (pending_.size() > 2 * threads_) write_oldest_block();
-}
-
-void TfRecordWriter::write_oldest_block() {
-  std::string member = pending_.front().get();  // rethrows a compression failure
-  pending_.pop_front();
-  file_->write(member);
 }
 
 void TfRecordWriter::put(std::string_view bytes) {
@@ -86,8 +77,8 @@ void TfRecordWriter::write(std::string_view record) {
 std::unique_ptr<StagedFile> TfRecordWriter::close() {
   if (gzip_level_ > 0) {
     // An empty shard still gets one (empty) member, so it is a valid gzip file.
-    if (!block_.empty() || (pending_.empty() && file_->size() == 0)) submit_block();
-    while (!pending_.empty()) write_oldest_block();
+    if (!block_.empty() || (members_.empty() && file_->size() == 0)) submit_block();
+    members_.drain([&](std::string member) { file_->write(member); });
   }
   file_->close();
   return std::move(file_);

@@ -6,12 +6,11 @@
 // write them. `gzip -d`, Python's gzip and TensorFlow's GZIP reader (its ZlibInputStream
 // resets at the end of each member) read the concatenation as one stream.
 #include <cstdint>
-#include <deque>
-#include <future>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "core/ordered_jobs.h"
 #include "core/staged_file.h"
 
 namespace tinyprep {
@@ -42,14 +41,12 @@ class TfRecordWriter {
  private:
   void put(std::string_view bytes);
   void submit_block();
-  void write_oldest_block();
 
   std::unique_ptr<StagedFile> file_;
   int gzip_level_;
-  unsigned threads_;
   size_t block_bytes_;
-  std::string block_;                             // uncompressed bytes of the next member
-  std::deque<std::future<std::string>> pending_;  // members being compressed, in order
+  std::string block_;                 // uncompressed bytes of the next member
+  OrderedJobs<std::string> members_;  // members being compressed, in order
   uint64_t records_ = 0;
   uint64_t record_bytes_ = 0;
 };

@@ -2,12 +2,10 @@
 // tinyprep binary's own functions (Error, StagedFile, the chunk codec), see core/plugin.h.
 #include <hdf5.h>
 
-#include <deque>
 #include <filesystem>
-#include <future>
-#include <thread>
 
 #include "core/error.h"
+#include "core/ordered_jobs.h"
 #include "core/staged_file.h"
 #include "export/chunk_codec.h"
 #include "export/hdf5_writer.h"
@@ -96,8 +94,9 @@ class Hdf5FileWriter final : public Hdf5Writer {
   struct Split;
   Split& split(const std::string& name, DType dtype, const std::vector<size_t>& shape,
                bool encoded = false);
+  struct Chunk;
   void flush_x(Split& s);
-  void write_oldest_chunk();
+  void write_chunk(const Chunk& c);
   void flush_labels(Split& s);
   void close_handles();
 
@@ -105,8 +104,7 @@ class Hdf5FileWriter final : public Hdf5Writer {
   std::unique_ptr<StagedFile> staged_;
   int64_t file_ = -1;
   std::map<std::string, std::unique_ptr<Split>> splits_;
-  struct PendingChunk;
-  std::deque<PendingChunk> pending_;  // x chunks being compressed, in submission order
+  OrderedJobs<Chunk> chunks_;  // x chunks being compressed, in submission order
   std::vector<std::string> label_names_;
   std::string feature_config_, version_, command_;
 };
@@ -129,15 +127,15 @@ struct Hdf5FileWriter::Split {
   std::vector<std::string> x_blobs;  // encoded rows not yet written
 };
 
-struct Hdf5FileWriter::PendingChunk {
+struct Hdf5FileWriter::Chunk {
   Split* split;
   uint64_t first_row;
   size_t rows;
-  std::future<std::string> bytes;  // shuffled and deflated
+  std::string bytes;  // shuffled and deflated
 };
 
 Hdf5FileWriter::Hdf5FileWriter(const std::string& path, Hdf5Options options, bool force)
-    : options_(options) {
+    : options_(options), chunks_(options.threads) {
   std::error_code ec;
   if (std::filesystem::exists(path, ec) && !force)
     throw Error(path, 0, "already exists (use --force to replace it)");
@@ -250,10 +248,8 @@ void append_rows(const std::string& path, hid_t d, hid_t mem_type, uint64_t done
 }
 }  // namespace
 
-void Hdf5FileWriter::write_oldest_chunk() {
-  PendingChunk c = std::move(pending_.front());
-  pending_.pop_front();
-  std::string bytes = c.bytes.get();  // rethrows a compression failure
+void Hdf5FileWriter::write_chunk(const Chunk& c) {
+  const std::string& bytes = c.bytes;
   Split& s = *c.split;
   const std::string& p = path();
   uint64_t end = c.first_row + c.rows;
@@ -298,19 +294,17 @@ void Hdf5FileWriter::flush_x(Split& s) {
     chunk.resize(s.chunk_rows * s.row_bytes, '\0');
     size_t element = dtype_size(s.dtype);
     int level = options_.gzip_level;
-    unsigned threads = options_.threads ? options_.threads : std::thread::hardware_concurrency();
-    // One thread: compress on this one, when the chunk is written (-j 1 means one core).
-    auto policy = threads > 1 ? std::launch::async : std::launch::deferred;
-    pending_.push_back({&s, s.x_chunks * s.chunk_rows, rows,
-                        std::async(policy, [chunk = std::move(chunk), element, level] {
-                          return shuffle_deflate_zlib(chunk, element, level);
-                        })});
+    chunks_.submit(
+        [split = &s, first_row = s.x_chunks * s.chunk_rows, rows, chunk = std::move(chunk), element,
+         level] {
+          return Chunk{split, first_row, rows, shuffle_deflate_zlib(chunk, element, level)};
+        },
+        [&](const Chunk& c) { write_chunk(c); });
     ++s.x_chunks;
     s.x_rows += rows;
     s.x_buffered = 0;
     s.x_buffer = std::string();
     s.x_buffer.reserve(s.chunk_rows * s.row_bytes);
-    while (pending_.size() > std::max(2u, threads) * 2) write_oldest_chunk();
     return;
   }
   append_rows(path(), s.x, file_type(s.dtype), s.x_rows, s.x_buffered, s.shape, s.x_buffer.data());
@@ -348,7 +342,7 @@ void Hdf5FileWriter::close() {
     flush_x(*s);
     flush_labels(*s);
   }
-  while (!pending_.empty()) write_oldest_chunk();
+  chunks_.drain([&](const Chunk& c) { write_chunk(c); });
   Handle str{utf8_string_type(), H5Tclose};
   auto scalar = [&](const char* name, const std::string& value) {
     Handle space{H5Screate(H5S_SCALAR), H5Sclose};
