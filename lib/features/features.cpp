@@ -243,12 +243,18 @@ class Pipeline {
     if (length > 0 && r.fitted_from < length) ++tally_.padded;
     if (length > 0 && r.fitted_from > length) ++tally_.trimmed;
     // Only a clip kept at its own length (--length-ms 0) enters the extractor shorter than a
-    // frame (padded to --length-ms, it is counted above and said once in the summary).
+    // frame; one padded to --length-ms is counted above and said once in the summary, unless it
+    // had no samples at all.
     if (length <= 0 && r.fitted_from < static_cast<int64_t>(window_))
       s.warn(job.media + ": " +
              (r.fitted_from == 0 ? std::string("empty clip")
                                  : "only " + plural(r.fitted_from, "sample", "samples")) +
              ", less than one " + std::to_string(window_) + "-sample frame: padded with silence");
+    else if (length > 0 && r.fitted_from == 0) {
+      char ms[32];
+      std::snprintf(ms, sizeof ms, "%g ms", o_.config.length_ms);
+      s.warn(job.media + ": empty clip, no samples: padded with silence to " + ms);
+    }
   }
 
   void summarize() {
