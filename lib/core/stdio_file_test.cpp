@@ -29,9 +29,11 @@ TEST_CASE("regular_file_of_fd names a regular file, nothing else") {
   ::close(pipe_fds[0]);
   ::close(pipe_fds[1]);
 
-  int null_fd = ::open("/dev/null", O_WRONLY);
-  CHECK_FALSE(regular_file_of_fd(null_fd));
-  ::close(null_fd);
+  if (fs::is_character_file("/dev/null")) {  // a regular file in some sandboxes
+    int null_fd = ::open("/dev/null", O_WRONLY);
+    CHECK_FALSE(regular_file_of_fd(null_fd));
+    ::close(null_fd);
+  }
   CHECK_FALSE(regular_file_of_fd(-1));
   fs::remove_all(dir);
 }
