@@ -30,11 +30,11 @@
 #include <string>
 #include <vector>
 
+#include "array/npy.h"
 #include "audio/audio_file.h"
 #include "audio/wav_pcm.h"
+#include "codec/chunk_codec.h"
 #include "core/error.h"
-#include "export/chunk_codec.h"
-#include "array/npy.h"
 #include "manifest/fast_json.h"
 #include "manifest/manifest.h"
 

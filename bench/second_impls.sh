@@ -35,7 +35,8 @@ cd "$WORK"
 echo "compiling the benchmarks ..." >&2
 CXX=(g++ -O3 -DNDEBUG -std=c++20 -Wall -Wextra -I"$ROOT/lib")
 L=$BUILD/lib
-"${CXX[@]}" "$ROOT/bench/second_impls.cpp" "$L/export/libtinyprep_export.a" \
+"${CXX[@]}" "$ROOT/bench/second_impls.cpp" "$L/export/libtinyprep_export.a" "$L/codec/libtinyprep_codec.a" \
+  "$L/array/libtinyprep_array.a" \
   "$L/manifest/libtinyprep_manifest.a" "$L/audio/libtinyprep_audio.a" "$L/core/libtinyprep_core.a" \
   -lsimdjson -ldeflate -lz -lsoxr -lcrypto -ldl -pthread -o second_impls
 A=(lib/audio/micro_frontend_tables.cpp lib/audio/fixed_fft.cpp lib/audio/fixed_fft_avx2.cpp
@@ -59,7 +60,7 @@ for k in $(seq 16); do sed "s/\"id\":\"/\"id\":\"r$k-/" feats.jsonl; done >feats
 cat clips/*/*.wav feats/* >/dev/null
 
 echo
-echo "== 1. Huffman block writer (lib/export/deflate_literals.cpp) =="
+echo "== 1. Huffman block writer (lib/codec/deflate_literals.cpp) =="
 ./second_impls --rounds "$ROUNDS" deflate feats.jsonl
 echo
 echo "== 2. fast_json (lib/manifest/fast_json.cpp) =="

@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <cstring>
 
+#include "codec/chunk_codec.h"
+#include "codec/crc32c.h"
 #include "core/error.h"
-#include "export/chunk_codec.h"
-#include "export/crc32c.h"
 
 namespace tinyprep {
 namespace {

@@ -8,10 +8,10 @@
 #include <filesystem>
 #include <tuple>
 
+#include "codec/crc32c.h"
 #include "core/error.h"
 #include "core/io.h"
 #include "core/testing.h"
-#include "export/crc32c.h"
 #include "export/example.h"
 
 using namespace tinyprep;

@@ -4,10 +4,10 @@
 
 #include <filesystem>
 
+#include "codec/chunk_codec.h"
 #include "core/error.h"
 #include "core/ordered_jobs.h"
 #include "core/staged_file.h"
-#include "export/chunk_codec.h"
 #include "export/hdf5_writer.h"
 
 namespace tinyprep {

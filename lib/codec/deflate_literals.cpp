@@ -1,4 +1,4 @@
-#include "export/deflate_literals.h"
+#include "codec/deflate_literals.h"
 
 #include <algorithm>
 #include <array>

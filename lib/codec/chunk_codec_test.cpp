@@ -1,4 +1,4 @@
-#include "export/chunk_codec.h"
+#include "codec/chunk_codec.h"
 
 #include <cmath>
 
@@ -6,7 +6,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "export/deflate_literals.h"
+#include "codec/deflate_literals.h"
 
 using namespace tinyprep;
 

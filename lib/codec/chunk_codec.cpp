@@ -1,4 +1,4 @@
-#include "export/chunk_codec.h"
+#include "codec/chunk_codec.h"
 
 #include <zlib.h>
 #ifdef __SSE2__
@@ -11,8 +11,8 @@
 #include <cstring>
 #include <iterator>
 
+#include "codec/deflate_literals.h"
 #include "core/error.h"
-#include "export/deflate_literals.h"
 
 #ifdef TINYPREP_HAVE_LIBDEFLATE
 #include <libdeflate.h>
