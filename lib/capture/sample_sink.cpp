@@ -1,6 +1,5 @@
 #include "capture/sample_sink.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,6 +16,7 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/io.h"
+#include "core/staged_file.h"
 
 namespace tinyprep {
 namespace fs = std::filesystem;
@@ -47,59 +47,22 @@ std::optional<Dataset> open_existing(const std::string& dir) {
               "is not a dataset folder (no dataset.json); 'tinyprep init " + dir + "' makes one");
 }
 
-// A file name removed on every way out unless kept.
-class TempFile {
+// A file name removed on every way out unless kept: a sample's file moved into place, taken
+// back when its manifest line cannot be written.
+class PlacedFile {
  public:
-  explicit TempFile(std::string path) : path_(std::move(path)) {}
-  ~TempFile() {
+  explicit PlacedFile(std::string path) : path_(std::move(path)) {}
+  ~PlacedFile() {
     if (!path_.empty()) ::unlink(path_.c_str());
   }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
+  PlacedFile(const PlacedFile&) = delete;
+  PlacedFile& operator=(const PlacedFile&) = delete;
   const std::string& path() const { return path_; }
   void keep() { path_.clear(); }
 
  private:
   std::string path_;
 };
-
-// Writes `bytes` to the new file `path` and syncs it; errors name `shown`.
-void write_synced(const std::string& path, const std::string& bytes, const std::string& shown) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error(shown, 0, std::string("cannot write: ") + std::strerror(errno));
-  size_t done = 0;
-  int err = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      err = errno;
-      break;
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (!err && ::fsync(fd) != 0) err = errno;
-  if (::close(fd) != 0 && !err) err = errno;
-  if (err) throw Error(shown, 0, std::string("cannot write: ") + std::strerror(err));
-}
-
-// Moves `from` to `to` unless `to` exists.
-bool move_no_replace(const fs::path& from, const fs::path& to) {
-#ifdef _WIN32
-  std::error_code ec;
-  if (fs::exists(to, ec)) return false;
-  fs::rename(from, to, ec);
-  if (ec) throw Error(to.string(), 0, "cannot rename into place: " + ec.message());
-  return true;
-#else
-  if (::link(from.c_str(), to.c_str()) != 0) {
-    if (errno == EEXIST) return false;
-    throw Error(to.string(), 0, std::string("cannot move into place: ") + std::strerror(errno));
-  }
-  ::unlink(from.c_str());
-  return true;
-#endif
-}
 
 // A 16-bit PCM WAV file: the canonical 44-byte header, then the samples, little-endian.
 std::string wav16_bytes(const AudioSample& a) {
@@ -234,13 +197,12 @@ std::string SampleSink::place(const std::string& ext, const std::string& bytes, 
       [&](const std::string& path) { return dataset_.lists_path(path); }, reuse);
   fs::path final_path = dataset_.dir() / rel;
   // The file this sample moved into place, removed again when its line cannot be written.
-  std::optional<TempFile> placed;
+  std::optional<PlacedFile> placed;
   if (!reuse) {
-    TempFile temp(temp_name_for(final_path.string()));
-    write_synced(temp.path(), bytes, final_path.string());
-    if (!move_no_replace(temp.path(), final_path))
+    StagedFile media(final_path.string());  // synced, then linked: never replaces a file
+    media.write(bytes);
+    if (!media.commit_unless_exists())
       throw Error(final_path.string(), 0, "appeared while this capture held the dataset's lock");
-    temp.keep();
     placed.emplace(final_path.string());
   }
   Json line{{"id", id}, {"path", rel}, {"label", options_.label}};
