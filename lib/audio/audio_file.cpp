@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/io.h"
 #include "core/plugin.h"
+#include "core/staged_file.h"
 
 namespace tinyprep {
 namespace {
@@ -260,26 +261,18 @@ void write_wav16(const std::string& path, const int16_t* samples, int64_t frames
   std::error_code ec;
   if (!force && std::filesystem::exists(path, ec))
     throw Error(path, 0, "already exists (use --force to replace it)");
-  std::string temp = temp_name_for(path);
+  StagedFile staged(path, {.create = false});  // libsndfile writes it by name; fsynced on commit
   SF_INFO info = {};
   info.samplerate = sample_rate;
   info.channels = channels;
   info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
   {
-    SndHandle f(sf().open(temp.c_str(), SFM_WRITE, &info));
+    SndHandle f(sf().open(staged.temp_path().c_str(), SFM_WRITE, &info));
     if (!f) throw Error(path, 0, std::string("cannot write: ") + sf().strerror(nullptr));
-    if (sf().writef_short(f.get(), samples, frames) != frames) {
-      std::string why = sf().strerror(f.get());
-      f.reset();
-      std::remove(temp.c_str());
-      throw Error(path, 0, "cannot write: " + why);
-    }
-    sf().write_sync(f.get());
+    if (sf().writef_short(f.get(), samples, frames) != frames)
+      throw Error(path, 0, std::string("cannot write: ") + sf().strerror(f.get()));
   }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    std::remove(temp.c_str());
-    throw Error(path, 0, "cannot rename into place");
-  }
+  staged.commit();
 }
 
 AudioLevels measure_levels(const AudioClip& clip) {

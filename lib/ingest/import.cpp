@@ -19,6 +19,7 @@
 #include "core/parallel.h"
 #include "core/progress.h"
 #include "core/signals.h"
+#include "core/staged_file.h"
 #include "ingest/name_pattern.h"
 #include "manifest/dataset.h"
 #include "manifest/manifest.h"
@@ -250,7 +251,7 @@ class Fd {
   int fd_;
 };
 
-// A file name removed unless kept: a temporary copy, or the copies of an import that failed.
+// File names removed unless kept: the copies of an import that failed.
 class RemoveUnlessKept {
  public:
   RemoveUnlessKept() = default;
@@ -303,31 +304,18 @@ void copy_file_atomic(const fs::path& from, const fs::path& to, bool follow) {
                                "it points to)"
                              : "cannot read: " + std::string(std::strerror(err)));
   }
-  std::string temp = temp_name_for(to.string());
-  Fd out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-  if (out.get() < 0) throw Error(to.string(), 0, "cannot write: " + std::string(strerror(errno)));
-  RemoveUnlessKept temp_file;
-  temp_file.add(temp);
+  StagedFile out(to.string());  // synced, then linked into place
   std::vector<char> buffer(1 << 16);
   for (;;) {
     ssize_t n = ::read(in.get(), buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) throw Error(from.string(), 0, "cannot read: " + std::string(strerror(errno)));
     if (n == 0) break;
-    for (ssize_t done = 0; done < n;) {
-      ssize_t w = ::write(out.get(), buffer.data() + done, static_cast<size_t>(n - done));
-      if (w < 0 && errno == EINTR) continue;
-      if (w < 0) throw Error(to.string(), 0, "cannot write: " + std::string(strerror(errno)));
-      done += w;
-    }
+    out.write({buffer.data(), static_cast<size_t>(n)});
   }
-  int err = ::fsync(out.get()) == 0 ? 0 : errno;
-  int close_err = out.close();
-  if (!err) err = close_err;
-  if (err) throw Error(to.string(), 0, "cannot write: " + std::string(strerror(err)));
-  // link() fails when `to` exists: a file that appeared meanwhile is never replaced.
-  if (::link(temp.c_str(), to.c_str()) != 0)
-    throw Error(to.string(), 0, "cannot create: " + std::string(strerror(errno)));
+  // A file that appeared under `to` meanwhile is never replaced.
+  if (!out.commit_unless_exists())
+    throw Error(to.string(), 0, "cannot create: " + std::string(strerror(EEXIST)));
 }
 
 }  // namespace
