@@ -32,6 +32,8 @@ RunFn setup_report(CLI::App& app) {
       ->type_name("MB");
   app.add_option("-j,--jobs", cli->jobs, "threads for the checks (default 0: all cores)")
       ->type_name("N");
+  app.add_option("--title", r.title,
+                 "the page's title (default: dataset.json's name or the file name)");
   app.add_flag("--force", r.force, "replace an existing output");
   return [cli] {
     ReportOptions& o = cli->run;

@@ -32,7 +32,7 @@ void title(Canvas& c, Box box, const std::string& text) {
 
 // The y axis with grid lines and tick labels, on [y0, y1].
 void y_axis(Canvas& c, const Frame& f, const std::string& y_title, bool grid = true) {
-  std::vector<double> ticks = nice_ticks(f.y0, f.y1, std::max(2, int(f.area.h / 40)));
+  std::vector<double> ticks = nice_ticks(f.y0, f.y1, std::max(2, int(f.area.h / 32)));
   double step = ticks.size() > 1 ? ticks[1] - ticks[0] : 1;
   for (double t : ticks) {
     double y = std::round(f.py(t)) + 0.5;
@@ -133,8 +133,9 @@ void draw_bars(Canvas& c, Box box, const BarChart& chart) {
     top = std::max(top, sum);
   }
   if (top <= 0) top = 1;
-  std::vector<double> ticks = nice_ticks(0, top, 6);
-  double y1 = ticks.back() < top ? top : ticks.back();
+  // Room above the tallest bar for its total.
+  std::vector<double> ticks = nice_ticks(0, top * 1.08, 6);
+  double y1 = std::max(top * 1.08, ticks.back());
   // Category names: level when they fit under their bars, else upright.
   TextStyle name_style{.size = kTickSize, .color = kInk, .anchor = Anchor::kMiddle};
   double left = 64, right = 12;

@@ -295,6 +295,7 @@ int run_report(const ReportOptions& o) {
                           ? (*prov.dataset)["name"].get<std::string>()
                           : fs::path(o.input).filename().string();
   if (copy) title = "stdin";
+  if (!o.title.empty()) title = o.title;
   h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
        "<title>tinyprep report: " +

@@ -9,6 +9,7 @@ namespace tinyprep {
 struct ReportOptions {
   std::string input = "-";   ///< manifest, dataset folder or "-"
   std::string output;        ///< the .html file
+  std::string title;         ///< the page's title (default: dataset.json's name, or the file name)
   int examples = 4;          ///< samples shown per label
   double max_embed_mb = 20;  ///< audio embedded as data: URIs up to this total, then linked
   bool force = false;
