@@ -7,31 +7,6 @@
 
 namespace tinyprep {
 
-ResizePlan plan_resize(int width, int height, const CropSpec& spec) {
-  ResizePlan p;
-  const int W = spec.width, H = spec.height;
-  if (spec.mode == CropMode::kSquash) {
-    p.scaled_width = W;
-    p.scaled_height = H;
-  } else {
-    const double sx = static_cast<double>(W) / width, sy = static_cast<double>(H) / height;
-    const double s = spec.mode == CropMode::kFitShortest ? std::max(sx, sy) : std::min(sx, sy);
-    // std::nearbyint in the default rounding mode rounds half to even, as Python's round().
-    p.scaled_width = std::max(1, static_cast<int>(std::nearbyint(width * s)));
-    p.scaled_height = std::max(1, static_cast<int>(std::nearbyint(height * s)));
-    auto floor_half = [](int n) { return n >= 0 ? n / 2 : -((-n + 1) / 2); };  // Python's //
-    if (spec.mode == CropMode::kFitShortest) {  // img[(n - H) // 2 :][:, (n - W) // 2 :]
-      p.offset_x = floor_half(p.scaled_width - W);
-      p.offset_y = floor_half(p.scaled_height - H);
-    } else {  // out[(H - n) // 2 :][:, (W - n) // 2 :] = resized
-      p.offset_x = -floor_half(W - p.scaled_width);
-      p.offset_y = -floor_half(H - p.scaled_height);
-    }
-  }
-  p.area = p.scaled_width <= width && p.scaled_height <= height;
-  return p;
-}
-
 int exif_orientation(std::string_view b) {
   auto u8 = [&](size_t at) { return static_cast<unsigned>(static_cast<unsigned char>(b[at])); };
   if (b.size() < 4 || u8(0) != 0xFF || u8(1) != 0xD8) return 1;

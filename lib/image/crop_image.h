@@ -2,6 +2,8 @@
 // Crop and resize one image to a fixed size (`tinyprep crop`). The geometry is decided here,
 // as OpenCV-Python code does it, so a user's own script and tinyprep agree; the pixel work is
 // done by OpenCV in libtinyprep_opencv.so (image_codec.h), loaded on first use.
+#include <algorithm>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,7 +40,32 @@ struct ResizePlan {
   int offset_x = 0, offset_y = 0;
   bool area = true;  ///< INTER_AREA when neither side grows, else INTER_LINEAR
 };
-ResizePlan plan_resize(int width, int height, const CropSpec& spec);
+/// Inline: the opencv plugin computes it after rotation and box, and a plugin calls back into
+/// the binary only for lib/core (a test executable may lack the rest of lib/image).
+inline ResizePlan plan_resize(int width, int height, const CropSpec& spec) {
+  ResizePlan p;
+  const int W = spec.width, H = spec.height;
+  if (spec.mode == CropMode::kSquash) {
+    p.scaled_width = W;
+    p.scaled_height = H;
+  } else {
+    const double sx = static_cast<double>(W) / width, sy = static_cast<double>(H) / height;
+    const double s = spec.mode == CropMode::kFitShortest ? std::max(sx, sy) : std::min(sx, sy);
+    // std::nearbyint in the default rounding mode rounds half to even, as Python's round().
+    p.scaled_width = std::max(1, static_cast<int>(std::nearbyint(width * s)));
+    p.scaled_height = std::max(1, static_cast<int>(std::nearbyint(height * s)));
+    auto floor_half = [](int n) { return n >= 0 ? n / 2 : -((-n + 1) / 2); };  // Python's //
+    if (spec.mode == CropMode::kFitShortest) {  // img[(n - H) // 2 :][:, (n - W) // 2 :]
+      p.offset_x = floor_half(p.scaled_width - W);
+      p.offset_y = floor_half(p.scaled_height - H);
+    } else {  // out[(H - n) // 2 :][:, (W - n) // 2 :] = resized
+      p.offset_x = -floor_half(W - p.scaled_width);
+      p.offset_y = -floor_half(H - p.scaled_height);
+    }
+  }
+  p.area = p.scaled_width <= width && p.scaled_height <= height;
+  return p;
+}
 
 /// What the plugin does to one decoded image, in this order: EXIF orientation, 16 -> 8 bits
 /// (x / 257, rounded), alpha composited onto black, the box, colour, resize per `plan`.
