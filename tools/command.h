@@ -12,6 +12,7 @@ using RunFn = std::function<int()>;
 using SetupFn = RunFn (*)(CLI::App& app);
 
 // One per tools/<command>.cpp, listed in the table in tools/main.cpp.
+RunFn setup_augment(CLI::App& app);
 RunFn setup_capture(CLI::App& app);
 RunFn setup_crop(CLI::App& app);
 RunFn setup_export(CLI::App& app);
@@ -19,7 +20,9 @@ RunFn setup_features(CLI::App& app);
 RunFn setup_import(CLI::App& app);
 RunFn setup_init(CLI::App& app);
 RunFn setup_label(CLI::App& app);
+RunFn setup_plot(CLI::App& app);
 RunFn setup_ports(CLI::App& app);
+RunFn setup_report(CLI::App& app);
 RunFn setup_segment(CLI::App& app);
 RunFn setup_split(CLI::App& app);
 RunFn setup_stats(CLI::App& app);

@@ -29,6 +29,8 @@ struct Command {
 
 // Every command, alphabetical, one line each. `tinyprep --help` prints this table.
 const Command kCommands[] = {
+    {"augment", "seeded augmented copies: noise, shift, gain, speed; IMU jitter; image flips",
+     setup_augment},
     {"capture", "record samples from a TinyML kit, camera, microphone or stdin", setup_capture},
     {"crop", "crop and resize images to one size: squash, fit-shortest, fit-longest", setup_crop},
     {"export", "write TFRecord shards or an HDF5 file that TensorFlow and h5py load", setup_export},
@@ -37,7 +39,9 @@ const Command kCommands[] = {
     {"import", "turn existing audio, image and CSV files into manifest lines", setup_import},
     {"init", "make an empty dataset folder (dataset.json, samples.jsonl, data/)", setup_init},
     {"label", "rename, set, fold into _unknown_ and filter labels", setup_label},
+    {"plot", "draw spectrograms, waveforms, images, balance, IMU axes as PNG or SVG", setup_plot},
     {"ports", "list serial ports; mark Arduino Nano 33 BLE boards", setup_ports},
+    {"report", "one self-contained HTML page about a dataset, checked by validate", setup_report},
     {"segment", "cut long takes into clips: utterances, windows, labels, gestures", setup_segment},
     {"split", "assign train / validation / test splits: hashed, grouped, stratified", setup_split},
     {"stats", "count samples per label and split, durations, rates and sizes", setup_stats},
