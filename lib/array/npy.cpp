@@ -207,8 +207,8 @@ void write_npy(const std::string& path, DType dtype, const std::vector<size_t>& 
   write_file_atomic(path, encode_npy(dtype, shape, data), force);
 }
 
-NpyArray decode_npy(const std::string& path, std::string bytes) {
-  if (bytes.size() < kMagicLen + 4 || bytes.compare(0, kMagicLen, kMagic, kMagicLen) != 0)
+NpyHeader decode_npy_header(const std::string& path, std::string_view bytes) {
+  if (bytes.size() < kMagicLen + 4 || bytes.compare(0, kMagicLen, kMagic) != 0)
     throw Error(path, 0, "not a .npy file (bad magic)");
   auto byte = [&](size_t i) { return static_cast<size_t>(static_cast<unsigned char>(bytes[i])); };
   size_t major = byte(6);
@@ -224,13 +224,13 @@ NpyArray decode_npy(const std::string& path, std::string bytes) {
     throw Error(path, 0, "unsupported .npy format version " + std::to_string(major));
   }
   if (bytes.size() < header_start + header_len) throw Error(path, 0, "truncated .npy header");
-  std::string header = bytes.substr(header_start, header_len);
+  std::string header(bytes.substr(header_start, header_len));
   while (!header.empty() && (header.back() == '\n' || header.back() == ' ')) header.pop_back();
 
   std::string descr;
   bool fortran = false;
-  NpyArray array;
-  HeaderParser(path, header).parse(descr, fortran, array.shape);
+  NpyHeader h;
+  HeaderParser(path, header).parse(descr, fortran, h.shape);
   if (fortran) throw Error(path, 0, "Fortran-order arrays are not supported (save in C order)");
 
   // '|' (not applicable) and '<' (little-endian) are what NumPy writes on every common machine;
@@ -240,31 +240,39 @@ NpyArray decode_npy(const std::string& path, std::string bytes) {
   bool found = false;
   for (const auto& d : kDTypes) {
     if (code == d.descr + 1) {
-      array.dtype = d.dtype;
+      h.dtype = d.dtype;
       found = true;
     }
   }
   if (!found) throw Error(path, 0, "unsupported dtype '" + descr + "'");
 
   size_t count = 1;
-  for (size_t d : array.shape) {
+  for (size_t d : h.shape) {
     if (d && count > std::numeric_limits<size_t>::max() / d)
       throw Error(path, 0, "array too large");
     count *= d;
   }
-  size_t data_start = header_start + header_len;
-  size_t expected = count * dtype_size(array.dtype);
-  if (count && expected / count != dtype_size(array.dtype)) throw Error(path, 0, "array too large");
-  size_t have = bytes.size() - data_start;
-  if (have < expected)
+  h.data_offset = header_start + header_len;
+  h.data_bytes = count * dtype_size(h.dtype);
+  if (count && h.data_bytes / count != dtype_size(h.dtype)) throw Error(path, 0, "array too large");
+  return h;
+}
+
+NpyArray decode_npy(const std::string& path, std::string bytes) {
+  NpyHeader h = decode_npy_header(path, bytes);
+  size_t have = bytes.size() - h.data_offset;
+  if (have < h.data_bytes)
     throw Error(path, 0,
                 "truncated: " + std::to_string(have) + " bytes of data, expected " +
-                    std::to_string(expected) + " for shape " + shape_text(array.shape));
-  if (have > expected)
+                    std::to_string(h.data_bytes) + " for shape " + shape_text(h.shape));
+  if (have > h.data_bytes)
     throw Error(path, 0,
-                std::to_string(have - expected) + " bytes after the end of the array data");
+                std::to_string(have - h.data_bytes) + " bytes after the end of the array data");
   // The file's buffer becomes the array's: one move of the data, no second allocation.
-  bytes.erase(0, data_start);
+  NpyArray array;
+  array.dtype = h.dtype;
+  array.shape = std::move(h.shape);
+  bytes.erase(0, h.data_offset);
   array.data = std::move(bytes);
   return array;
 }

@@ -3,6 +3,7 @@
 // it, `export` reads it).
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tinyprep {
@@ -41,6 +42,19 @@ std::string encode_npy(DType dtype, const std::vector<size_t>& shape, const void
 /// `force`; throws Error naming the path.
 void write_npy(const std::string& path, DType dtype, const std::vector<size_t>& shape,
                const void* data, bool force = true);
+
+/// A .npy header: what the data that follows it holds.
+struct NpyHeader {
+  DType dtype = DType::kFloat32;
+  std::vector<size_t> shape;
+  size_t data_offset = 0;  ///< where the data starts in the file
+  size_t data_bytes = 0;   ///< element_count(shape) * dtype_size(dtype)
+};
+
+/// Parses the header at the start of `bytes` (which need hold only the header); throws
+/// Error(path, 0, ...) as decode_npy does for a bad magic or header, a dtype tinyprep does not
+/// store, or Fortran order. Does not look at the data.
+NpyHeader decode_npy_header(const std::string& path, std::string_view bytes);
 
 /// Parses .npy bytes; `path` names them in errors. Throws Error(path, 0, ...) on a bad magic or
 /// header, truncated or extra data, a dtype tinyprep does not store, or Fortran order.
