@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "features/feature_options.h"
 #include "features/features.h"
+#include "features/imu_features.h"
 
 namespace tinyprep {
 namespace {
@@ -16,11 +17,27 @@ struct FeaturesCli {
   double length_ms = 1000;
   std::string align = "start";
   std::map<std::string, std::string> given;  ///< preset options as typed
+  CLI::Option* rate_option = nullptr;
+  CLI::Option* length_option = nullptr;
+  CLI::Option* align_option = nullptr;
 };
 
 int run_features_command(FeaturesCli& cli) {
+  const bool imu = cli.preset == "imu" || cli.preset == "imu-spectral";
+  if (imu) {
+    // Windows of rows at the recorded rate unless --rate says otherwise.
+    for (CLI::Option* o : {cli.length_option, cli.align_option})
+      if (o->count())
+        throw usage_error(o->get_name() + " does not apply to --preset " + cli.preset +
+                          " (--rows N pads or trims each window)");
+    if (!cli.rate_option->count()) cli.rate = 0;
+  }
   cli.run.config =
       feature_config_from_options(cli.preset, cli.rate, cli.length_ms, cli.align, cli.given);
+  if (imu) {
+    cli.run.config.imu.dataset_ranges = dataset_imu_ranges(cli.run.input);
+    cli.run.config = resolve_feature_config(cli.run.config);
+  }
   FeaturesResult r = run_features(cli.run);
   if (r.failed)
     throw Error(std::to_string(r.failed) + " of " + std::to_string(r.samples) +
@@ -40,23 +57,32 @@ RunFn setup_features(CLI::App& app) {
       "resampled (libsoxr), downmixed and padded or trimmed to --length-ms first. Re-running\n"
       "skips samples whose features exist for the same sha256 and config.\n\n"
       "Presets: micro_speech (TF micro frontend, bit-exact, 49 x 40 per second), spectrogram,\n"
-      "logmel, mfcc (librosa 0.10 definitions), mfe (Edge Impulse-style).\n\n"
+      "logmel, mfcc (librosa 0.10 definitions), mfe (Edge Impulse-style); for IMU CSV lines\n"
+      "imu (rows x axes, each axis scaled by its sensor range) and imu-spectral (per axis mean,\n"
+      "RMS, skewness, kurtosis, log-spaced FFT band powers).\n\n"
       "Examples:\n"
       "  tinyprep features --preset micro_speech -o feats/ kws/ > kws-feats.jsonl\n"
       "  tinyprep features --preset logmel --n-fft 512 --win-length 480 --hop-length 320 \\\n"
-      "      --n-mels 40 --no-center -o feats/ train.jsonl -O train-feats.jsonl");
+      "      --n-mels 40 --no-center -o feats/ train.jsonl -O train-feats.jsonl\n"
+      "  tinyprep features --preset imu --rows 119 -o feats/ gestures.jsonl > feats.jsonl");
   app.add_option("MANIFEST", cli->run.input, "manifest, dataset folder or - (default: stdin)");
-  app.add_option("--preset", cli->preset, "micro_speech, spectrogram, logmel, mfcc or mfe")
+  app.add_option("--preset", cli->preset,
+                 "micro_speech, spectrogram, logmel, mfcc, mfe, imu or imu-spectral")
       ->required()
-      ->check(CLI::IsMember({"micro_speech", "spectrogram", "logmel", "mfcc", "mfe"}));
+      ->check(CLI::IsMember(
+          {"micro_speech", "spectrogram", "logmel", "mfcc", "mfe", "imu", "imu-spectral"}));
   app.add_option("-o,--featdir", cli->run.featdir, "feature folder (made when missing)")
       ->required();
   app.add_option("-O,--output", cli->run.output, "manifest to write (default '-': stdout)");
-  app.add_option("--rate", cli->rate, "sample rate features are computed at (default 16000)");
-  app.add_option("--length-ms", cli->length_ms,
-                 "pad or trim every clip to this length (default 1000; 0 keeps each length)");
-  app.add_option("--align", cli->align, "start, center or loudest window (default start)")
-      ->check(CLI::IsMember({"start", "center", "loudest"}));
+  cli->rate_option = app.add_option(
+      "--rate", cli->rate,
+      "sample rate features are computed at (default 16000; imu: the recorded rate, csv.rate)");
+  cli->length_option = app.add_option(
+      "--length-ms", cli->length_ms,
+      "pad or trim every clip to this length (default 1000; 0 keeps each length) [audio]");
+  cli->align_option =
+      app.add_option("--align", cli->align, "start, center or loudest window (default start)")
+          ->check(CLI::IsMember({"start", "center", "loudest"}));
   for (const FeatureOption& spec : feature_options()) {
     std::string name = spec.name;
     std::string help = std::string(spec.help) + " [" + spec.presets + "]";

@@ -5,8 +5,10 @@
 #endif
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <mutex>
 
 #include "core/error.h"
@@ -26,7 +28,8 @@ SpectralKind kind_of(const std::string& preset) {
   if (preset == "mfcc") return SpectralKind::kMfcc;
   if (preset == "mfe") return SpectralKind::kMfe;
   throw usage_error("unknown preset '" + preset +
-                    "' (expected micro_speech, spectrogram, logmel, mfcc or mfe)");
+                    "' (expected micro_speech, spectrogram, logmel, mfcc, mfe, imu or "
+                    "imu-spectral)");
 }
 
 std::string number_text(double v) {
@@ -61,6 +64,40 @@ void check_frontend_band(const FeatureConfig& c) {
                       number_text(upper));
 }
 
+// The IMU presets: rate 0 is each line's recorded rate; --length-ms and --align do not apply
+// (--rows does); int8 needs the model input's quantisation, which a [0, 1] input has by default.
+FeatureConfig resolve_imu_config(FeatureConfig c) {
+  ImuConfig& m = c.imu;
+  if (c.sample_rate < 0 || c.sample_rate > 1000000)
+    throw usage_error("--rate must be between 1 and 1000000 Hz (or left out: the recorded rate)");
+  if (m.rows > 10000000) throw usage_error("--rows must be at most 10000000");
+  const bool int8 = c.format == FrontendFormat::kInt8;
+  if (c.format == FrontendFormat::kUInt16 || (c.preset == "imu-spectral" && int8))
+    throw usage_error(std::string("--format ") + enum_name(kFrontendFormatNames, c.format) +
+                      " does not apply to --preset " + c.preset +
+                      (c.preset == "imu" ? " (float or int8)" : " (always float32)"));
+  if (!m.ranges.empty() && m.normalize != ImuNormalize::kRange)
+    throw usage_error("--range applies to --normalize range only");
+  const bool given_q = m.scale != 0 || m.zero_point != INT_MIN;
+  if (!int8 && given_q) throw usage_error("--scale and --zero-point apply to --format int8 only");
+  if (int8) {
+    if (m.normalize == ImuNormalize::kRange) {
+      // What a [0, 1] input quantises to: 0 -> -128, 1 -> 127.
+      if (m.scale == 0) m.scale = 1.0 / 255.0;
+      if (m.zero_point == INT_MIN) m.zero_point = -128;
+    } else if (m.scale == 0) {
+      throw usage_error("--format int8 with --normalize " +
+                        std::string(enum_name(kImuNormalizeNames, m.normalize)) +
+                        " needs the model input's --scale (and --zero-point, default 0)");
+    }
+    if (m.zero_point == INT_MIN) m.zero_point = 0;
+    if (m.zero_point < -128 || m.zero_point > 127)
+      throw usage_error("--zero-point must be between -128 and 127");
+  }
+  if (m.bins < 1 || m.bins > 1000) throw usage_error("--bins must be between 1 and 1000");
+  return c;
+}
+
 }  // namespace
 
 double json_decimal(float v) {
@@ -79,6 +116,8 @@ FeatureConfig default_feature_config(const std::string& preset, int sample_rate)
   c.sample_rate = sample_rate;
   if (preset == "micro_speech") {
     c.frontend.sample_rate = sample_rate;
+  } else if (c.is_imu()) {
+    c.format = FrontendFormat::kFloat;
   } else {
     c.spectral = default_spectral_config(kind_of(preset), sample_rate);
   }
@@ -86,6 +125,7 @@ FeatureConfig default_feature_config(const std::string& preset, int sample_rate)
 }
 
 FeatureConfig resolve_feature_config(FeatureConfig c) {
+  if (c.is_imu()) return resolve_imu_config(c);
   if (c.sample_rate <= 0 || c.sample_rate > 1000000)
     throw usage_error("--rate must be between 1 and 1000000 Hz");
   if (!(c.length_ms >= 0) || c.length_ms > 3600e3)
@@ -112,6 +152,44 @@ FeatureConfig resolve_feature_config(FeatureConfig c) {
   return c;
 }
 
+namespace {
+
+// The IMU presets' parameters; `put` adds an option's entry as its row says.
+Json imu_config_json(const FeatureConfig& c, Json& j, const std::function<void(const char*)>& put) {
+  const ImuConfig& m = c.imu;
+  j["sample_rate"] = c.sample_rate > 0 ? Json(c.sample_rate) : Json(nullptr);  // null: recorded
+  j["resample"] = "linear";
+  put("--rows");
+  j["pad"] = "zeros_at_end";
+  put("--axes");
+  if (c.preset == "imu-spectral") {
+    put("--bins");
+    j["bands"] = "log_spaced_fft_bins";
+    j["statistics"] = {"mean", "rms", "skewness", "kurtosis"};
+    return j;
+  }
+  put("--normalize");
+  if (m.normalize == ImuNormalize::kRange) {
+    auto ranges = [](const std::map<std::string, ImuRange>& r) {
+      Json o = Json::object();
+      for (const auto& [axis, v] : r) o[axis] = {v.lo, v.hi};
+      return o;
+    };
+    j["ranges"] = ranges(m.ranges);
+    j["dataset_ranges"] = ranges(m.dataset_ranges);
+    j["default_ranges"] = {{"accelerometer", {-kAccelRangeG, kAccelRangeG}},
+                           {"gyroscope", {-kGyroRangeDps, kGyroRangeDps}}};
+  }
+  put("--format");
+  if (c.format == FrontendFormat::kInt8) {
+    put("--scale");
+    put("--zero-point");
+  }
+  return j;
+}
+
+}  // namespace
+
 Json feature_config_json(const FeatureConfig& c) {
   Json j;
   // An option's entry: its key and value as its description (feature_options.h) says.
@@ -121,6 +199,7 @@ Json feature_config_json(const FeatureConfig& c) {
   };
   j["preset"] = c.preset;
   j["features_version"] = kFeaturesVersion;
+  if (c.is_imu()) return imu_config_json(c, j, put);
   j["sample_rate"] = c.sample_rate;
   j["length_ms"] = c.length_ms;
   j["align"] = align_name(c.align);
@@ -209,7 +288,7 @@ FeatureExtractor::FeatureExtractor(const FeatureConfig& config) : config_(config
     frontends_ = std::make_unique<FrontendPool>();
     frontends_->config = config_.frontend;
     frontends_->give(frontends_->take());  // builds the tables once, and checks the config
-  } else {
+  } else if (!config_.is_imu()) {          // the IMU presets: features/imu_features.h
     spectral_ = std::make_unique<SpectralExtractor>(config_.spectral);
   }
 }
@@ -217,6 +296,7 @@ FeatureExtractor::FeatureExtractor(const FeatureConfig& config) : config_(config
 FeatureExtractor::~FeatureExtractor() = default;
 
 DType FeatureExtractor::dtype() const {
+  if (config_.preset == "imu" && config_.format == FrontendFormat::kInt8) return DType::kInt8;
   if (!config_.is_micro()) return DType::kFloat32;
   switch (config_.format) {
     case FrontendFormat::kUInt16:
@@ -230,6 +310,7 @@ DType FeatureExtractor::dtype() const {
 }
 
 size_t FeatureExtractor::frames_for(size_t n) const {
+  if (config_.is_imu()) return n;  // rows
   if (spectral_) return spectral_->frames_for(n);
   auto f = frontends_->take();
   size_t frames = f->frames_for(n);
@@ -238,10 +319,12 @@ size_t FeatureExtractor::frames_for(size_t n) const {
 }
 
 size_t FeatureExtractor::bins() const {
+  if (config_.is_imu()) return 0;  // the axes of each file
   return spectral_ ? spectral_->bins() : static_cast<size_t>(config_.frontend.channels);
 }
 
 size_t FeatureExtractor::window_samples() const {
+  if (config_.is_imu()) return 1;
   if (spectral_) {
     const SpectralConfig& s = config_.spectral;
     return s.kind == SpectralKind::kMfe ? s.win_length : s.n_fft;
@@ -280,6 +363,7 @@ void float_to_pcm16(const float* x, int16_t* out, size_t n) {
 }  // namespace
 
 FeatureArray FeatureExtractor::compute(const float* x, size_t n) const {
+  if (config_.is_imu()) throw Error("internal: the IMU presets are computed from CSV tables");
   FeatureArray a;
   a.dtype = dtype();
   if (spectral_) {

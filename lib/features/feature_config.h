@@ -12,15 +12,16 @@
 #include "audio/micro_frontend.h"
 #include "audio/spectral.h"
 #include "core/enum_names.h"
+#include "features/imu_config.h"
 #include "manifest/manifest.h"
 
 namespace tinyprep {
 
 /// The presets of `tinyprep features --preset`.
-inline constexpr const char* kFeaturePresets[] = {"micro_speech", "spectrogram", "logmel", "mfcc",
-                                                  "mfe"};
+inline constexpr const char* kFeaturePresets[] = {
+    "micro_speech", "spectrogram", "logmel", "mfcc", "mfe", "imu", "imu-spectral"};
 
-/// Output of the micro_speech preset.
+/// Output of the micro_speech preset (and of imu: float or int8).
 enum class FrontendFormat {
   kUInt16,  ///< the raw frontend value
   kFloat,   ///< v * 10 / 256, what speech_commands trains on
@@ -40,8 +41,10 @@ struct FeatureConfig {
   SpectralConfig spectral;  ///< spectrogram, logmel, mfcc, mfe
   FrontendConfig frontend;  ///< micro_speech
   FrontendFormat format = FrontendFormat::kInt8;
+  ImuConfig imu;  ///< imu, imu-spectral (sample_rate 0: each line's recorded rate)
 
   bool is_micro() const { return preset == "micro_speech"; }
+  bool is_imu() const { return preset == "imu" || preset == "imu-spectral"; }
   /// Target length in samples (0 = keep).
   int64_t length_samples() const;
 };

@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/parse.h"
+#include "features/imu_features.h"
 
 namespace tinyprep {
 namespace {
@@ -13,6 +14,7 @@ constexpr const char* kFloatPresets = "spectrogram logmel mfcc mfe";
 constexpr const char* kMelPresets = "logmel mfcc mfe";
 constexpr const char* kLibrosaMel = "logmel mfcc";
 constexpr const char* kLibrosa = "spectrogram logmel mfcc";
+constexpr const char* kImuPresets = "imu imu-spectral";
 
 constexpr EnumName<char> kTablesNames[] = {{'a', "a"}, {'b', "b"}, {'c', "c"}};
 
@@ -23,6 +25,8 @@ Part& part(FeatureConfig& c) {
     return c.spectral;
   else if constexpr (std::is_same_v<Part, FrontendConfig>)
     return c.frontend;
+  else if constexpr (std::is_same_v<Part, ImuConfig>)
+    return c.imu;
   else
     return c;
 }
@@ -97,6 +101,27 @@ FeatureOptionType number_or(const char* word, Json word_json,
           }};
 }
 
+// --axes: a list of column names, null (all columns) when not given.
+FeatureOptionType axes_list() {
+  return {
+      [](FeatureConfig& c, const std::string& name, const std::string& text) {
+        c.imu.axes = parse_imu_axes(text, name);
+      },
+      [](const FeatureConfig& c) { return c.imu.axes.empty() ? Json(nullptr) : Json(c.imu.axes); }};
+}
+
+// --range: AXIS:LO:HI,...; recorded as {"aX": [-4.0, 4.0], ...}.
+FeatureOptionType axis_ranges() {
+  return {[](FeatureConfig& c, const std::string& name, const std::string& text) {
+            c.imu.ranges = parse_imu_ranges(text, name);
+          },
+          [](const FeatureConfig& c) {
+            Json o = Json::object();
+            for (const auto& [axis, r] : c.imu.ranges) o[axis] = {r.lo, r.hi};
+            return o;
+          }};
+}
+
 bool applies(const FeatureOption& option, const std::string& preset) {
   std::istringstream words(option.presets);
   std::string w;
@@ -107,14 +132,16 @@ bool applies(const FeatureOption& option, const std::string& preset) {
 
 using S = SpectralConfig;
 using F = FrontendConfig;
+using I = ImuConfig;
 
 }  // namespace
 
 const std::vector<FeatureOption>& feature_options() {
   static const std::vector<FeatureOption> options = {
-      {"--format", "uint16|float|int8", "micro_speech",
-       "raw frontend value, speech_commands' training value (x 10/256), or the micro_speech "
-       "model input (default int8)",
+      {"--format", "uint16|float|int8", "micro_speech imu",
+       "micro_speech: raw frontend value, speech_commands' training value (x 10/256), or the "
+       "micro_speech model input (default int8); imu: float (float32, the default) or int8 "
+       "(quantised with --scale/--zero-point)",
        "format", choice(&FeatureConfig::format, kFrontendFormatNames)},
       {"--frontend-tables", "a|b|c", "micro_speech",
        "a: TF op / micro_speech until Oct 2023 (default), b: tflite-micro after Oct 2023, "
@@ -178,6 +205,30 @@ const std::vector<FeatureOption>& feature_options() {
        real(&S::pre_emphasis)},
       {"--noise-floor-db", "DB", "mfe", "dB mapped to 0 (default -52)", "noise_floor_db",
        real(&S::noise_floor_db)},
+      {"--rows", "N", kImuPresets,
+       "pad (zeros at the end) or trim every window to N rows "
+       "(default 0: keep each length)",
+       "rows", integer(&I::rows, 0)},
+      {"--axes", "A,B,..", kImuPresets, "CSV columns used, in this order (default: all)", "axes",
+       axes_list()},
+      {"--normalize", "range|zscore|none", "imu",
+       "scale each axis by its sensor range to [0, 1], standardise it over the window, or keep "
+       "it (default range)",
+       "normalize", choice(&I::normalize, kImuNormalizeNames)},
+      {"--range", "AXIS:LO:HI,..", "imu",
+       "sensor range of axes (default: dataset.json's format.imu_ranges, else +-4 g for "
+       "accelerometer axes aX/accX.., +-2000 dps for gyroscope axes gX/gyroX..)",
+       "ranges", axis_ranges()},
+      {"--scale", "S", "imu",
+       "int8: the model input's scale (default 1/255 with --normalize "
+       "range)",
+       "scale", real(&I::scale, true)},
+      {"--zero-point", "Z", "imu",
+       "int8: the model input's zero point (default -128 with "
+       "--normalize range, else 0)",
+       "zero_point", integer(&I::zero_point)},
+      {"--bins", "N", "imu-spectral", "log-spaced FFT bands per axis (default 8)", "bins",
+       integer(&I::bins, 1)},
   };
   return options;
 }

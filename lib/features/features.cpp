@@ -18,6 +18,8 @@
 #include "core/progress.h"
 #include "core/signals.h"
 #include "features/feature_store.h"
+#include "features/imu_features.h"
+#include "imu/csv_file.h"
 #include "manifest/manifest.h"
 
 namespace tinyprep {
@@ -49,11 +51,20 @@ struct Job {
   bool skipped = false;
   std::string error;  ///< "manifest:line: file: what" when the sample failed
   ConditionReport report;
+  ImuReport imu;  ///< the IMU presets' conditioning
 };
 
 struct Tally {
   long resampled = 0, downmixed = 0, padded = 0, trimmed = 0;
 };
+
+// The rate a CSV line was recorded at (csv.rate, as capture and segment write it), 0 if unknown.
+double csv_rate(const Sample& s) {
+  auto csv = s.json.find("csv");
+  if (csv == s.json.end() || !csv->is_object()) return 0;
+  auto r = csv->find("rate");
+  return r != csv->end() && r->is_number() && r->get<double>() > 0 ? r->get<double>() : 0;
+}
 
 bool is_hex_sha256(const std::string& s) {
   if (s.size() != 64) return false;
@@ -170,6 +181,23 @@ class Pipeline {
         return;
       }
       if (bytes.data() == nullptr) bytes = read_file_into(media_path, buffer);
+      if (o_.config.is_imu()) {
+        FeatureArray a;
+        try {
+          a = compute_imu_features(o_.config, parse_csv(bytes, media_path), csv_rate(s), media_path,
+                                   &job.imu);
+        } catch (const Error& e) {
+          // A column of --axes the file lacks, an axis without a range: the same for every
+          // line, so the run stops (exit 2) naming this one.
+          if (e.code() == ExitCode::kUsage)
+            throw Error(s.source, s.line, job.media + ": " + e.what(), ExitCode::kUsage);
+          throw;
+        }
+        job.shape = a.shape;
+        job.staged = store_.stage(job.file, job.sha256, a.shape,
+                                  encode_npy(a.dtype, a.shape, a.data.data()));
+        return;
+      }
       // 16-bit PCM WAV straight from the bytes; libsndfile for everything else. The sample
       // buffer of the clip before is reused: clips of one length need no allocation, nor the
       // zero-filling of a fresh vector (a fifth of decoding).
@@ -200,7 +228,9 @@ class Pipeline {
                   (job.media.empty() ? media_path : job.media) +
                   ": out of memory while computing its features";
     } catch (const Error& e) {
-      if (e.code() == ExitCode::kInterrupted) throw;
+      if (e.code() == ExitCode::kInterrupted ||
+          (o_.config.is_imu() && e.code() == ExitCode::kUsage))
+        throw;
       // Name the file as the manifest does, not as resolved.
       if (!media_path.empty() && e.path() == media_path)
         job.error = s.source + ":" + std::to_string(s.line) + ": " + job.media + ": " + e.what();
@@ -222,7 +252,10 @@ class Pipeline {
       ++result_.skipped;
     } else {
       ++result_.computed;
-      diagnose(job);
+      if (o_.config.is_imu())
+        diagnose_imu(job);
+      else
+        diagnose(job);
     }
     std::string path = rebase_path(featdir_prefix_ + job.file, cwd_, job.sample.base);
     job.sample.json["features"] = {
@@ -257,6 +290,31 @@ class Pipeline {
     }
   }
 
+  void diagnose_imu(const Job& job) {
+    const ImuReport& r = job.imu;
+    if (r.resampled && ++tally_.resampled <= kNotesPerKind) {
+      char text[64];
+      std::snprintf(text, sizeof text, "%g Hz resampled to %d Hz", r.source_rate,
+                    o_.config.sample_rate);
+      note(job.sample.source, job.sample.line, job.media + ": " + text);
+    }
+    const size_t rows = static_cast<size_t>(o_.config.imu.rows);
+    if (rows > 0 && r.fitted_from < rows) ++tally_.padded;
+    if (rows > 0 && r.fitted_from > rows) ++tally_.trimmed;
+  }
+
+  void summarize_imu() {
+    const auto& t = tally_;
+    const std::string rows = std::to_string(o_.config.imu.rows) + " rows";
+    if (t.resampled)
+      note("resampled " + plural(t.resampled, "table", "tables") + " to " +
+           std::to_string(o_.config.sample_rate) + " Hz (linear interpolation)");
+    if (t.padded) note("padded " + plural(t.padded, "table", "tables") + " shorter than " + rows);
+    if (t.trimmed)
+      note("trimmed " + plural(t.trimmed, "table", "tables") + " longer than " + rows +
+           " (kept the first)");
+  }
+
   void summarize() {
     const FeaturesResult& r = result_;
     std::string text = "computed " + std::to_string(r.computed);
@@ -265,6 +323,7 @@ class Pipeline {
               " (same sha256 and config)";
     if (r.failed) text += ", " + std::to_string(r.failed) + " failed";
     note(text + " [" + tag_ + "]");
+    if (o_.config.is_imu()) return summarize_imu();
     const auto& t = tally_;
     std::string rate = std::to_string(o_.config.sample_rate) + " Hz";
     if (t.resampled) note("resampled " + plural(t.resampled, "clip", "clips") + " to " + rate);
