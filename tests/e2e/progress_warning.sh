@@ -6,13 +6,14 @@ source "$(dirname "$0")/lib.sh"
 
 mkdir clips
 cp "$TEST_DATA"/fsdd/[0-4]_*.wav clips/
-# Clips shorter than one 30 ms frame, named to come last: each gets a warning mid-run.
+# Empty clips, named to come last: each gets a warning mid-run ('empty clip, no samples: padded
+# with silence to 1000 ms').
 "$PY" - <<'PY'
 import wave
 for i in range(4):
     with wave.open(f"clips/9_tiny_{i}.wav", "wb") as w:
         w.setnchannels(1); w.setsampwidth(2); w.setframerate(16000)
-        w.writeframes(b"\x10\x00" * 50)
+        w.writeframes(b"")
 PY
 tp import --pattern '{label}_{group}_{take}.wav' clips >clips.jsonl 2>/dev/null
 
