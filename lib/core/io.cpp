@@ -61,7 +61,8 @@ bool LineReader::next(std::string& line) {
 Output::Output(const std::string& path, bool force) : path_(display_name(path, true)) {
   if (is_stdio(path)) return;
   std::error_code ec;
-  if (fs::exists(path, ec) && !force)
+  // A device or FIFO (/dev/null, a named pipe) is written as it is, not replaced.
+  if (fs::exists(path, ec) && !force && !is_stream_file(path))
     throw Error(path, 0, "already exists (use --force to replace it)");
   fs::path parent = fs::path(path).parent_path();
   if (!parent.empty() && !fs::is_directory(parent, ec))
