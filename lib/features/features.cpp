@@ -233,7 +233,9 @@ class Pipeline {
         throw;
       // Name the file as the manifest does, not as resolved.
       if (!media_path.empty() && e.path() == media_path)
-        job.error = s.source + ":" + std::to_string(s.line) + ": " + job.media + ": " + e.what();
+        job.error = s.source + ":" + std::to_string(s.line) + ": " + job.media +
+                    (e.line() > 0 ? ":" + std::to_string(e.line()) : std::string()) + ": " +
+                    e.what();  // a CSV row's line
       else if (e.path() == s.source)
         job.error = e.located();
       else
