@@ -1,9 +1,11 @@
 #include "core/staged_file.h"
 
+#ifdef _WIN32
+#include <windows.h>
+#endif
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -36,20 +38,11 @@ std::string temp_name_for(const std::string& path) {
   return (p.parent_path() / name).string();
 }
 
-bool is_stream_file(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode));
-}
-
 StagedFile::StagedFile(std::string final_path, StagedFileOptions options)
-    : final_path_(std::move(final_path)), options_(options) {
-  // A device or FIFO is written as it is: a temporary beside /dev/null renamed over it would
-  // replace the device with a regular file.
-  direct_ = is_stream_file(final_path_);
-  temp_path_ = direct_ ? final_path_ : temp_name_for(final_path_);
-  if (direct_ && !options_.create) return;  // the library opens the device itself
-  int fd = direct_ ? ::open(final_path_.c_str(), O_WRONLY | O_CLOEXEC)
-                   : ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    : final_path_(std::move(final_path)),
+      temp_path_(temp_name_for(final_path_)),
+      options_(options) {
+  int fd = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) fail(final_path_, "cannot write", errno);
   if (!options_.create) {
     // The name is held by an empty file until the library replaces it.
@@ -61,7 +54,7 @@ StagedFile::StagedFile(std::string final_path, StagedFileOptions options)
   if (!file_) {
     int err = errno;
     ::close(fd);
-    if (!direct_) ::unlink(temp_path_.c_str());
+    ::unlink(temp_path_.c_str());
     fail(final_path_, "cannot write", err);
   }
   buffer_ = std::make_unique_for_overwrite<char[]>(options_.buffer_bytes);  // no memset
@@ -70,7 +63,7 @@ StagedFile::StagedFile(std::string final_path, StagedFileOptions options)
 
 StagedFile::~StagedFile() {
   if (file_) std::fclose(file_);
-  if (!committed_ && !direct_) ::unlink(temp_path_.c_str());
+  if (!committed_) ::unlink(temp_path_.c_str());
 }
 
 void StagedFile::write(std::string_view bytes) {
@@ -81,7 +74,7 @@ void StagedFile::write(std::string_view bytes) {
 }
 
 void StagedFile::close() {
-  const bool sync = !direct_ && options_.durability == Durability::kFsync;
+  const bool sync = options_.durability == Durability::kFsync;
   if (reserved_) {
     // The library wrote through its own descriptor: sync what it wrote.
     reserved_ = false;
@@ -104,10 +97,6 @@ void StagedFile::close() {
 
 void StagedFile::commit() {
   close();
-  if (direct_) {
-    committed_ = true;
-    return;
-  }
   if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0)
     fail(final_path_, "cannot rename into place", errno);
   committed_ = true;
@@ -115,10 +104,6 @@ void StagedFile::commit() {
 
 bool StagedFile::commit_unless_exists() {
   close();
-  if (direct_) {
-    committed_ = true;
-    return true;
-  }
   // A hard link is made only where no file is: the final name is never replaced.
   if (::link(temp_path_.c_str(), final_path_.c_str()) != 0) {
     if (errno == EEXIST) return false;
@@ -154,19 +139,68 @@ void sync_folder(const std::string& folder) {
   ::close(fd);
 }
 
-FolderLock::FolderLock(const std::string& folder, const std::string& busy) {
-  fd_ = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd_ < 0) fail(folder, "cannot open", errno);
-  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-    int err = errno;
+#ifdef _WIN32
+FolderLock::FolderLock(const std::string& folder, Options o) {
+  // A folder cannot be locked on Windows: a lock file it must be.
+  const std::string name = o.lock_file.empty() ? std::string(".lock") : o.lock_file;
+  const std::string file = (fs::path(folder.empty() ? "." : folder) / name).string();
+  HANDLE h = CreateFileA(file.c_str(), GENERIC_READ | GENERIC_WRITE,
+                         FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                         OPEN_ALWAYS, FILE_ATTRIBUTE_HIDDEN, nullptr);
+  if (h == INVALID_HANDLE_VALUE)
+    throw Error(
+        file, 0,
+        "cannot open the " + o.lock_file_role + " (error " + std::to_string(GetLastError()) + ")");
+  OVERLAPPED at{};
+  DWORD flags = LOCKFILE_EXCLUSIVE_LOCK;
+  if (o.wait == Wait::kTry) flags |= LOCKFILE_FAIL_IMMEDIATELY;
+  if (!LockFileEx(h, flags, 0, 1, 0, &at)) {
+    DWORD err = GetLastError();
+    CloseHandle(h);
+    if (o.wait == Wait::kTry && err == ERROR_LOCK_VIOLATION) throw Error(folder, 0, o.busy);
+    throw Error(file, 0, "cannot lock (error " + std::to_string(err) + ")");
+  }
+  handle_ = h;
+}
+
+FolderLock::~FolderLock() {
+  OVERLAPPED at{};
+  UnlockFileEx(static_cast<HANDLE>(handle_), 0, 1, 0, &at);
+  CloseHandle(static_cast<HANDLE>(handle_));
+}
+#else
+FolderLock::FolderLock(const std::string& folder, Options o) {
+  std::string path = folder;  // what errors name
+  if (o.lock_file.empty()) {
+    fd_ = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd_ < 0) fail(folder, "cannot open", errno);
+  } else {
+    path = (fs::path(folder.empty() ? "." : folder) / o.lock_file).string();
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd_ < 0 && (errno == EROFS || errno == EACCES))
+      fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);  // flock needs no write
+    if (fd_ < 0) fail(path, ("cannot make the " + o.lock_file_role).c_str(), errno);
+  }
+  const int op = LOCK_EX | (o.wait == Wait::kTry ? LOCK_NB : 0);
+  while (::flock(fd_, op) != 0) {
+    const int err = errno;
+    if (err == EINTR) continue;
     ::close(fd_);
-    if (err == EWOULDBLOCK) throw Error(folder, 0, busy);
-    fail(folder, "cannot lock", err);
+    if (err == EWOULDBLOCK && o.wait == Wait::kTry) throw Error(folder, 0, o.busy);
+    fail(path, "cannot lock", err);
   }
 }
 
 FolderLock::~FolderLock() {
   ::close(fd_);  // releases the lock
 }
+#endif
+
+FolderLock::FolderLock(const std::string& folder, const std::string& busy)
+    : FolderLock(folder, [&] {
+        Options o;
+        o.busy = busy;
+        return o;
+      }()) {}
 
 }  // namespace tinyprep

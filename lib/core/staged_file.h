@@ -24,15 +24,8 @@ struct StagedFileOptions {
   size_t buffer_bytes = 1 << 16;  ///< write buffer
 };
 
-/// True when `path` exists and is a character device or a FIFO (/dev/null, /dev/stdout, a
-/// named pipe), following symbolic links: such a file is written as it is, never replaced.
-bool is_stream_file(const std::string& path);
-
 /// One output file under a temporary name in its final folder. The destructor removes the
 /// temporary file unless commit() renamed it: cleanup on every way out, with no catch.
-/// An existing character device or FIFO (is_stream_file) is the exception: it is opened and
-/// written directly (temp_path() is the final path), with no temporary, no fsync, no rename,
-/// and nothing is removed; commit() and commit_unless_exists() only flush and close it.
 class StagedFile {
  public:
   /// Creates the temporary file (O_EXCL). Throws Error naming `final_path` when the folder is
@@ -47,9 +40,7 @@ class StagedFile {
   /// Flushes, fsyncs (Durability::kFsync) and closes; throws Error on failure. Idempotent.
   void close();
   /// Changes the name commit() will give it (shard counts known only at the end).
-  void set_final_path(std::string path) {
-    if (!direct_) final_path_ = std::move(path);
-  }
+  void set_final_path(std::string path) { final_path_ = std::move(path); }
   /// Closes, then renames the temporary file to the final name (replacing a file there);
   /// throws Error on failure.
   void commit();
@@ -71,7 +62,6 @@ class StagedFile {
   uint64_t size_ = 0;
   bool reserved_ = false;  // an empty file reserves the name for a library (create = false)
   bool committed_ = false;
-  bool direct_ = false;  // an existing device or FIFO, written in place
 };
 
 /// A unique temporary name beside `path` (same folder, so rename is atomic):
@@ -89,18 +79,38 @@ size_t remove_stale_temps(const std::string& folder,
 /// file systems refuse to sync folders).
 void sync_folder(const std::string& folder);
 
-/// An exclusive lock on an output folder (flock on the folder itself, so no lock file is
-/// left), released when destroyed or when the process dies.
+/// The one lock on a folder that tinyprep writes into: an exclusive flock, released when
+/// destroyed or when the process dies. By default on the folder itself (no lock file is left);
+/// with `lock_file`, on that file inside the folder (made when missing: a dataset's .lock, which
+/// other tools take too).
 class FolderLock {
  public:
-  /// Throws Error(folder, 0, busy) when another process holds the lock.
+  enum class Wait {
+    kTry,    ///< throw Error(folder, 0, busy) when another process holds the lock
+    kBlock,  ///< wait until the lock is free
+  };
+  struct Options {
+    Wait wait = Wait::kTry;
+    std::string busy = "another run is writing into this folder";  ///< said with kTry
+    std::string lock_file;  ///< a file inside the folder to lock instead of the folder
+    std::string lock_file_role = "lock file";  ///< how errors name it ("dataset's lock file")
+  };
+  /// Locks `folder`, which must exist; throws Error naming the folder (or lock file) when it
+  /// cannot be opened or locked.
+  FolderLock(const std::string& folder, Options options);
+  /// Tries to lock the folder itself; throws Error(folder, 0, busy) when another process holds
+  /// the lock.
   FolderLock(const std::string& folder, const std::string& busy);
   ~FolderLock();
   FolderLock(const FolderLock&) = delete;
   FolderLock& operator=(const FolderLock&) = delete;
 
  private:
+#ifdef _WIN32
+  void* handle_ = nullptr;
+#else
   int fd_ = -1;
+#endif
 };
 
 }  // namespace tinyprep

@@ -1,7 +1,6 @@
 #include "features/feature_store.h"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -74,11 +73,7 @@ FeatureStore::FeatureStore(const std::string& dir, const FeatureConfig& config, 
     throw Error(dir, 0, "is a file; -o names the feature folder");
   fs::create_directories(dir, ec);
   if (ec) throw Error(dir, 0, "cannot make the folder: " + ec.message());
-  const std::string lock = (fs::path(dir) / ".lock").string();
-  lock_.fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lock_.fd < 0) throw Error(lock, 0, "cannot open: " + errno_text());
-  if (::flock(lock_.fd, LOCK_EX | LOCK_NB) != 0)
-    throw Error(dir, 0, "another 'tinyprep features' is writing into this folder");
+  lock_.emplace(dir, "another 'tinyprep features' is writing into this folder");
   dir_fd_.fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir_fd_.fd < 0) throw Error(dir, 0, "cannot open: " + errno_text());
 

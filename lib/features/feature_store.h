@@ -69,12 +69,12 @@ class FeatureStore {
   std::string dir_;
   std::string hash_;
   bool reused_ = false;
-  struct Fd {  // closed (a lock so released) even when the constructor throws
+  struct Fd {  // closed even when the constructor throws
     int fd = -1;
     ~Fd();
   };
-  Fd lock_;
-  Fd dir_fd_;  ///< the folder: looked up and synced through it (no path walks)
+  std::optional<FolderLock> lock_;  ///< core's lock on the folder itself
+  Fd dir_fd_;                       ///< the folder: looked up and synced through it (no path walks)
   std::unordered_map<std::string, Entry> index_;
 };
 

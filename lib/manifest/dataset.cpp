@@ -4,7 +4,6 @@
 #include <windows.h>
 #else
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #endif
@@ -69,51 +68,14 @@ fs::path folder_path(const fs::path& dir) {
 }  // namespace
 
 DatasetLock::DatasetLock(const fs::path& dir) : dir_(folder_path(dir)) {
-  fs::path file = dir_ / ".lock";
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec) throw Error(dir.string(), 0, "cannot create: " + ec.message());
-#ifdef _WIN32
-  HANDLE h = CreateFileW(file.c_str(), GENERIC_READ | GENERIC_WRITE,
-                         FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
-                         OPEN_ALWAYS, FILE_ATTRIBUTE_HIDDEN, nullptr);
-  if (h == INVALID_HANDLE_VALUE)
-    throw Error(file.string(), 0,
-                "cannot open the lock file (error " + std::to_string(GetLastError()) + ")");
-  OVERLAPPED at{};
-  if (!LockFileEx(h, LOCKFILE_EXCLUSIVE_LOCK, 0, 1, 0, &at)) {
-    DWORD err = GetLastError();
-    CloseHandle(h);
-    throw Error(file.string(), 0, "cannot lock (error " + std::to_string(err) + ")");
-  }
-  handle_ = h;
-#else
-  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd < 0 && (errno == EROFS || errno == EACCES))
-    fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);  // flock needs no write access
-  if (fd < 0) {
-    throw Error(file.string(), 0, "cannot make the dataset's lock file: " + errno_text(errno));
-  }
-  while (::flock(fd, LOCK_EX) != 0) {
-    if (errno == EINTR) continue;
-    int err = errno;
-    ::close(fd);
-    throw Error(file.string(), 0, "cannot lock: " + errno_text(err));
-  }
-  fd_ = fd;
-#endif
-}
-
-DatasetLock::~DatasetLock() {
-#ifdef _WIN32
-  if (handle_) {
-    OVERLAPPED at{};
-    UnlockFileEx(static_cast<HANDLE>(handle_), 0, 1, 0, &at);
-    CloseHandle(static_cast<HANDLE>(handle_));
-  }
-#else
-  if (fd_ >= 0) ::close(fd_);  // closing the last descriptor releases the flock
-#endif
+  FolderLock::Options lock;
+  lock.wait = FolderLock::Wait::kBlock;
+  lock.lock_file = ".lock";
+  lock.lock_file_role = "dataset's lock file";
+  lock_.emplace(dir_.string(), lock);
 }
 
 bool Dataset::is_dataset(const fs::path& dir) {

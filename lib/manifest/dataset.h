@@ -3,10 +3,12 @@
 // every writer of the folder locks.
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/staged_file.h"
 #include "manifest/manifest.h"
 
 namespace tinyprep {
@@ -21,7 +23,6 @@ class DatasetLock {
   /// Makes `dir` (and its parents) when missing, then waits for the lock; throws Error naming
   /// DIR/.lock when the folder or the lock file cannot be made (a read-only disk).
   explicit DatasetLock(const std::filesystem::path& dir);
-  ~DatasetLock();
   DatasetLock(const DatasetLock&) = delete;
   DatasetLock& operator=(const DatasetLock&) = delete;
 
@@ -30,11 +31,7 @@ class DatasetLock {
 
  private:
   std::filesystem::path dir_;
-#ifdef _WIN32
-  void* handle_ = nullptr;
-#else
-  int fd_ = -1;
-#endif
+  std::optional<FolderLock> lock_;  // core's folder lock, on DIR/.lock
 };
 
 class Dataset {
