@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -38,11 +39,20 @@ std::string temp_name_for(const std::string& path) {
   return (p.parent_path() / name).string();
 }
 
+bool is_stream_file(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode));
+}
+
 StagedFile::StagedFile(std::string final_path, StagedFileOptions options)
-    : final_path_(std::move(final_path)),
-      temp_path_(temp_name_for(final_path_)),
-      options_(options) {
-  int fd = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    : final_path_(std::move(final_path)), options_(options) {
+  // A device or FIFO is written as it is: a temporary beside /dev/null renamed over it would
+  // replace the device with a regular file.
+  direct_ = is_stream_file(final_path_);
+  temp_path_ = direct_ ? final_path_ : temp_name_for(final_path_);
+  if (direct_ && !options_.create) return;  // the library opens the device itself
+  int fd = direct_ ? ::open(final_path_.c_str(), O_WRONLY | O_CLOEXEC)
+                   : ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) fail(final_path_, "cannot write", errno);
   if (!options_.create) {
     // The name is held by an empty file until the library replaces it.
@@ -54,7 +64,7 @@ StagedFile::StagedFile(std::string final_path, StagedFileOptions options)
   if (!file_) {
     int err = errno;
     ::close(fd);
-    ::unlink(temp_path_.c_str());
+    if (!direct_) ::unlink(temp_path_.c_str());
     fail(final_path_, "cannot write", err);
   }
   buffer_ = std::make_unique_for_overwrite<char[]>(options_.buffer_bytes);  // no memset
@@ -63,7 +73,7 @@ StagedFile::StagedFile(std::string final_path, StagedFileOptions options)
 
 StagedFile::~StagedFile() {
   if (file_) std::fclose(file_);
-  if (!committed_) ::unlink(temp_path_.c_str());
+  if (!committed_ && !direct_) ::unlink(temp_path_.c_str());
 }
 
 void StagedFile::write(std::string_view bytes) {
@@ -74,7 +84,7 @@ void StagedFile::write(std::string_view bytes) {
 }
 
 void StagedFile::close() {
-  const bool sync = options_.durability == Durability::kFsync;
+  const bool sync = !direct_ && options_.durability == Durability::kFsync;
   if (reserved_) {
     // The library wrote through its own descriptor: sync what it wrote.
     reserved_ = false;
@@ -97,6 +107,10 @@ void StagedFile::close() {
 
 void StagedFile::commit() {
   close();
+  if (direct_) {
+    committed_ = true;
+    return;
+  }
   if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0)
     fail(final_path_, "cannot rename into place", errno);
   committed_ = true;
@@ -104,6 +118,10 @@ void StagedFile::commit() {
 
 bool StagedFile::commit_unless_exists() {
   close();
+  if (direct_) {
+    committed_ = true;
+    return true;
+  }
   // A hard link is made only where no file is: the final name is never replaced.
   if (::link(temp_path_.c_str(), final_path_.c_str()) != 0) {
     if (errno == EEXIST) return false;

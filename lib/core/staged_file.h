@@ -24,8 +24,15 @@ struct StagedFileOptions {
   size_t buffer_bytes = 1 << 16;  ///< write buffer
 };
 
+/// True when `path` exists and is a character device or a FIFO (/dev/null, /dev/stdout, a
+/// named pipe), following symbolic links: such a file is written as it is, never replaced.
+bool is_stream_file(const std::string& path);
+
 /// One output file under a temporary name in its final folder. The destructor removes the
 /// temporary file unless commit() renamed it: cleanup on every way out, with no catch.
+/// An existing character device or FIFO (is_stream_file) is the exception: it is opened and
+/// written directly (temp_path() is the final path), with no temporary, no fsync, no rename,
+/// and nothing is removed; commit() and commit_unless_exists() only flush and close it.
 class StagedFile {
  public:
   /// Creates the temporary file (O_EXCL). Throws Error naming `final_path` when the folder is
@@ -40,7 +47,9 @@ class StagedFile {
   /// Flushes, fsyncs (Durability::kFsync) and closes; throws Error on failure. Idempotent.
   void close();
   /// Changes the name commit() will give it (shard counts known only at the end).
-  void set_final_path(std::string path) { final_path_ = std::move(path); }
+  void set_final_path(std::string path) {
+    if (!direct_) final_path_ = std::move(path);
+  }
   /// Closes, then renames the temporary file to the final name (replacing a file there);
   /// throws Error on failure.
   void commit();
@@ -62,6 +71,7 @@ class StagedFile {
   uint64_t size_ = 0;
   bool reserved_ = false;  // an empty file reserves the name for a library (create = false)
   bool committed_ = false;
+  bool direct_ = false;  // an existing device or FIFO, written in place
 };
 
 /// A unique temporary name beside `path` (same folder, so rename is atomic):
