@@ -100,10 +100,14 @@ NpyArray read_npy_row(const std::string& path, size_t row) {
                 "has " + std::to_string(info.rows) + " rows (shape " +
                     shape_text(info.header.shape) + "), no row " + std::to_string(row));
   if (row >= info.complete_rows)
-    throw Error(path, 0,
-                "truncated: data for " + std::to_string(info.complete_rows) + " of " +
-                    std::to_string(info.rows) + " rows, row " + std::to_string(row) +
-                    " is missing");
+    throw Error(
+        path, 0,
+        "truncated: data for " + std::to_string(info.complete_rows) + " of " +
+            std::to_string(info.rows) + " rows, " +
+            (info.rows - info.complete_rows == 1 ? "row " + std::to_string(info.complete_rows)
+                                                 : "rows " + std::to_string(info.complete_rows) +
+                                                       " to " + std::to_string(info.rows - 1)) +
+            " missing");
   NpyArray a;
   a.dtype = info.header.dtype;
   a.shape.assign(info.header.shape.begin() + 1, info.header.shape.end());

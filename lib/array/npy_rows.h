@@ -25,7 +25,7 @@ NpyPartInfo inspect_npy_part(const std::string& path);
 /// Row `row` of the part at `path` (an array of shape shape[1:]). Each part's header is parsed
 /// once (kept with an open descriptor, thread-safe) and only the row's bytes are read. Throws
 /// Error(path, 0, ...) when the part cannot be read, has no row `row`, or was cut short before
-/// it ("truncated: data for K of N rows, row R is missing").
+/// it ("truncated: data for K of N rows, rows K to N-1 missing").
 NpyArray read_npy_row(const std::string& path, size_t row);
 
 /// Forgets the cached parts (closes their descriptors); the next read parses the header again.

@@ -58,8 +58,9 @@ TEST_CASE("read_npy_row names a truncated or deleted part and the missing row") 
   NpyPartInfo info = inspect_npy_part(path);
   CHECK(info.rows == 5);
   CHECK(info.complete_rows == 3);
+  CHECK(error_of(path, 4) == path + ": truncated: data for 3 of 5 rows, rows 3 to 4 missing");
   CHECK(read_npy_row(path, 2).data == std::string(3, '\x07'));
-  CHECK(error_of(path, 3) == path + ": truncated: data for 3 of 5 rows, row 3 is missing");
+  CHECK(error_of(path, 3) == path + ": truncated: data for 3 of 5 rows, rows 3 to 4 missing");
   fs::remove(path);
   forget_npy_parts();
   CHECK(error_of(path, 0) == path + ": cannot open: No such file or directory");

@@ -2,7 +2,12 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
+#include "array/npy_rows.h"
 #include "core/error.h"
+#include "core/hash.h"
 #include "core/io.h"
 
 namespace tinyprep {
@@ -38,14 +43,87 @@ bool ExportLines::next(Sample& s) {
   return true;
 }
 
+uint64_t shuffle_key(uint64_t seed, const std::string& id) {
+  return std::stoull(sha256_hex(std::to_string(seed) + ":" + id).substr(0, 16), nullptr, 16);
+}
+
+namespace {
+// The line without its "\n" and "\r" (as LineReader strips them).
+size_t trimmed_size(const char* text, ssize_t n) {
+  while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r')) --n;
+  return static_cast<size_t>(n);
+}
+}  // namespace
+
+ReorderedLines::ReorderedLines(ExportLines& lines, const std::string& file,
+                               std::vector<uint32_t> order, std::vector<uint32_t> line_numbers,
+                               bool allow_outside)
+    : lines_(lines),
+      file_(file),
+      order_(std::move(order)),
+      line_numbers_(std::move(line_numbers)),
+      check_outside_(!allow_outside && lines.dataset_dir()) {
+  f_ = std::fopen(file_.c_str(), "rb");
+  if (!f_) throw Error(lines_.source(), 0, "cannot open: " + std::string(std::strerror(errno)));
+  offsets_.resize(line_numbers_.size());
+  uint64_t offset = 0;
+  uint32_t physical = 0;
+  size_t sample = 0;
+  ssize_t n;
+  while (sample < line_numbers_.size() && (n = getline(&buf_, &cap_, f_)) >= 0) {
+    ++physical;
+    if (physical == line_numbers_[sample]) offsets_[sample++] = offset;
+    offset += static_cast<uint64_t>(n);
+  }
+  if (sample != line_numbers_.size())
+    throw Error(lines_.source(), 0, "the manifest changed during the export");
+}
+
+ReorderedLines::~ReorderedLines() {
+  if (f_) std::fclose(f_);
+  std::free(buf_);
+}
+
+bool ReorderedLines::next(Sample& s) {
+  if (next_ == order_.size()) return false;
+  uint32_t i = order_[next_++];
+  const long line = line_numbers_[i];
+  const std::string source = lines_.source();
+  ssize_t n = -1;
+  if (::fseeko(f_, static_cast<off_t>(offsets_[i]), SEEK_SET) == 0) n = getline(&buf_, &cap_, f_);
+  Json parsed;
+  try {
+    if (n >= 0) parsed = Json::parse(std::string_view(buf_, trimmed_size(buf_, n)));
+  } catch (const Json::exception&) {
+  }
+  // The first pass read every line as a JSON object (and refused deep nesting).
+  if (!parsed.is_object()) throw Error(source, line, "the manifest changed during the export");
+  if (check_outside_ && lines_.reader().outside_dataset(parsed))
+    throw Error(source, line, "the manifest changed during the export");
+  s.json = std::move(parsed);
+  s.source = source;
+  s.line = line;
+  s.base = lines_.base();
+  return true;
+}
+
 SampleArray load_features(const Sample& s) {
   const Json& f = s.json["features"];
   std::string path = s.resolve(f["path"].get<std::string>()).string();
+  // Packed layout: the sample is row `row` of a stacked part; without `row`, a per-sample .npy.
+  std::optional<size_t> row;
+  if (auto r = f.find("row"); r != f.end()) {
+    if (!r->is_number_unsigned())
+      s.fail("features of '" + s.id() + "': 'row' must be a non-negative integer, not " +
+             r->dump());
+    row = r->get<size_t>();
+  }
   NpyArray a;
   try {
-    a = read_npy(path);
+    a = row ? read_npy_row(path, *row) : read_npy(path);
   } catch (const Error& e) {
-    s.fail("features of '" + s.id() + "': " + e.located());
+    s.fail("features of '" + s.id() + "'" + (row ? " (row " + std::to_string(*row) + ")" : "") +
+           ": " + e.located());
   }
   auto declared = f.find("shape");
   if (declared != f.end() && declared->is_array()) {
@@ -53,8 +131,9 @@ SampleArray load_features(const Sample& s) {
     for (const auto& d : *declared)
       if (d.is_number_unsigned()) shape.push_back(d.get<size_t>());
     if (shape != a.shape)
-      s.fail("features of '" + s.id() + "': " + path + " has shape " + shape_text(a.shape) +
-             " but the line says " + shape_text(shape));
+      s.fail("features of '" + s.id() + "': " + path +
+             (row ? " row " + std::to_string(*row) : std::string()) + " has shape " +
+             shape_text(a.shape) + " but the line says " + shape_text(shape));
   }
   return {a.dtype, std::move(a.shape), std::move(a.data)};
 }
