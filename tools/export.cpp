@@ -1,5 +1,6 @@
 // tinyprep export tfrecord|hdf5 [MANIFEST|-] -o OUT: TFRecord shards or an HDF5 file that
-// TensorFlow, Keras and h5py load as they are. The work is in lib/export (export.h).
+// TensorFlow, Keras and h5py load as they are; tinyprep export loader DIR|FILE: the Python that
+// loads one. The work is in lib/export (export.h).
 #include <cstdio>
 
 #include "array/npy.h"
@@ -48,7 +49,7 @@ RunFn setup_export(CLI::App& app) {
     std::vector<std::string> keys;
     size_t shards = 0;
     std::string shard_size, compression = "gzip";
-    bool gzip = false, print_loader = false;
+    bool gzip = false, print_loader = false, no_shuffle = false;
   };
   auto o = std::make_shared<Options>();
   app.description(
@@ -57,12 +58,15 @@ RunFn setup_export(CLI::App& app) {
       "tinyprep.json beside them; or one HDF5 file with /<split>/x, y, id. Each sample's array\n"
       "is its features .npy, else its raw media (audio float32 in [-1, 1], CSV float32, image\n"
       "pixels uint8 (height, width, channels), or the encoded image with --image-encoding).");
-  app.add_option("FORMAT", o->e.format, "tfrecord or hdf5")
+  app.footer("tinyprep export loader DIR|FILE prints the Python that loads an existing export.");
+  app.add_option("FORMAT", o->e.format, "tfrecord, hdf5, or loader (of an existing export)")
       ->required()
-      ->check(CLI::IsMember({"tfrecord", "hdf5"}));
-  app.add_option("MANIFEST", o->e.manifest, "manifest file, dataset folder or '-' (stdin)");
-  app.add_option("-o,--out", o->e.out, "output folder (tfrecord) or file (hdf5)")->required();
-  app.add_option("--name", o->e.name, "dataset name in shard names (default: the dataset's)");
+      ->check(CLI::IsMember({"tfrecord", "hdf5", "loader"}));
+  app.add_option("MANIFEST", o->e.manifest,
+                 "manifest file, dataset folder or '-' (stdin); for loader: the export");
+  app.add_option("-o,--out", o->e.out, "output folder (tfrecord) or file (hdf5)");
+  app.add_option("--name", o->e.name,
+                 "dataset name in shard names (default: the dataset's, else the manifest's)");
   app.add_option("--labels", o->e.labels,
                  "ordered label list (default: dataset.json's, else "
                  "sorted names)")
@@ -83,15 +87,37 @@ RunFn setup_export(CLI::App& app) {
   app.add_flag("--allow-outside", o->e.allow_outside,
                "use a dataset's media even where they lie outside its folder");
   app.add_flag("--print-loader", o->print_loader, "print the Python that loads the export");
+  app.add_option("--x-encoding", o->e.x_encoding,
+                 "TFRecord integer x: raw (one bytes value, tf.io.decode_raw; default) or list "
+                 "(int64_list)")
+      ->check(CLI::IsMember({"raw", "list"}));
+  app.add_option("--seed", o->e.seed, "seed of the shuffle of each split's examples (default 0)");
+  app.add_flag("--no-shuffle", o->no_shuffle, "keep each split's examples in manifest order");
   return [o, &app] {
     ExportOptions& e = o->e;
+    if (e.format == "loader") {
+      for (const char* opt :
+           {"-o", "--name", "--labels", "--key", "--shards", "--shard-size", "--gzip",
+            "--compression", "--image-encoding", "--force", "--allow-outside", "--print-loader",
+            "--x-encoding", "--seed", "--no-shuffle"})
+        if (app.count(opt)) throw usage_error(std::string("loader takes no ") + opt);
+      if (!app.count("MANIFEST")) throw usage_error("loader needs the export: DIR or FILE");
+      std::string text = export_loader(e.manifest);
+      std::fwrite(text.data(), 1, text.size(), stdout);
+      return 0;
+    }
+    if (e.out.empty()) throw usage_error("-o OUT is required");
     bool tfrecord = e.format == "tfrecord";
     auto only = [&](const char* option, bool for_tfrecord) {
       if (app.count(option) && tfrecord != for_tfrecord)
         throw usage_error(std::string(option) + " applies to " +
                           (for_tfrecord ? "tfrecord" : "hdf5") + " only");
     };
-    for (const char* opt : {"--key", "--shards", "--shard-size", "--gzip"}) only(opt, true);
+    for (const char* opt : {"--key", "--shards", "--shard-size", "--gzip", "--x-encoding"})
+      only(opt, true);
+    e.shuffle = !o->no_shuffle;
+    if (o->no_shuffle && app.count("--seed"))
+      throw usage_error("--seed shuffles; --no-shuffle does not");
     only("--compression", false);
     for (const auto& k : o->keys) e.keys.set(k);
     e.shards.shards = o->shards;

@@ -1,6 +1,7 @@
 #include "export/export.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -14,9 +15,11 @@
 #include "export/export_input.h"
 #include "export/export_scan.h"
 #include "export/exporter.h"
+#include "export/hdf5_writer.h"
 #include "manifest/dataset.h"
 
 namespace tinyprep {
+namespace fs = std::filesystem;
 namespace {
 
 constexpr long kGroup = 32;  // samples handed to a thread at once
@@ -32,6 +35,7 @@ class ExportRun {
  private:
   void work(Sample& s, LoadedSample& out);
   void emit(const Sample& s, LoadedSample& item);
+  void summarize() const;
 
   const ExportOptions& o_;
   const MediaLoader& load_media_;
@@ -80,6 +84,30 @@ void ExportRun::emit(const Sample& s, LoadedSample& item) {
   ++written_;
 }
 
+// What the feature store's config.json says of the features: found beside the first line's
+// .npy (or one folder up), and only when it is the config the lines name.
+Json features_provenance(const ManifestScan& scan) {
+  Json tag = scan.feature_config ? *scan.feature_config : Json();
+  Json p = {{"config", tag}};
+  fs::path dir = fs::path(scan.first_features).parent_path();
+  for (int up = 0; up < 2 && !dir.empty(); ++up, dir = dir.parent_path()) {
+    fs::path file = dir / "config.json";
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec)) continue;
+    try {
+      Json doc = Json::parse(read_file(file.string()));
+      if (!doc.is_object() || doc.value("config", Json()) != tag) continue;
+      p["hash"] = doc.value("hash", Json());
+      p["params"] = doc.value("params", Json());
+      p["config_json"] = file.string();
+      return p;
+    } catch (const std::exception&) {
+    }
+  }
+  p["params"] = nullptr;  // honest: nothing beside the features says more than the id
+  return p;
+}
+
 ExportInfo ExportRun::run() {
   std::unique_ptr<Spool> spool;
   if (is_stdio(o_.manifest)) spool = std::make_unique<Spool>();
@@ -91,7 +119,11 @@ ExportInfo ExportRun::run() {
   info_.command = o_.command;
 
   std::vector<std::string> dataset_labels;
-  std::string dataset_file;  // dataset.json, when the manifest is a dataset's
+  std::string dataset_file;   // dataset.json, when the manifest is a dataset's
+  std::string manifest_name;  // the manifest file's name without .jsonl, else ""
+  // For the shuffle: each split's (key, sample index), and each sample's line number.
+  std::map<std::string, std::vector<std::pair<uint64_t, uint32_t>>> keyed;
+  std::vector<uint32_t> line_numbers;
   {
     ExportLines lines(o_.manifest, spool.get(), o_.allow_outside);
     if (lines.dataset_dir()) {
@@ -99,13 +131,23 @@ ExportInfo ExportRun::run() {
       dataset_file = d.info_file().string();
       dataset_labels = d.labels();
       info_.name = d.name();
+      if (info_.name.empty()) info_.name = fs::absolute(*lines.dataset_dir()).filename().string();
       const Json& j = d.info();
       if (j.contains("description") && j["description"].is_string())
         info_.description = j["description"];
       if (j.contains("license") && j["license"].is_string()) info_.license = j["license"];
       if (j.contains("version") && j["version"].is_string()) info_.version = j["version"];
+    } else if (!spool) {
+      manifest_name = fs::path(manifest_file(o_.manifest)).stem().string();
     }
-    scan_ = scan_manifest(lines.reader(), spool ? "<stdin>" : "");
+    ScanVisitor visit;
+    if (o_.shuffle)
+      visit = [&](const Sample& s, const std::string& id, const std::string& split) {
+        auto index = static_cast<uint32_t>(line_numbers.size());
+        line_numbers.push_back(static_cast<uint32_t>(s.line));
+        keyed[split].emplace_back(shuffle_key(o_.seed, id), index);
+      };
+    scan_ = scan_manifest(lines.reader(), spool ? "<stdin>" : "", visit);
     info_.label_names = resolve_labels(o_.labels, dataset_labels, scan_, lines.source());
     if (scan_.without_split && scan_.without_split < scan_.lines)
       warn(lines.source(), scan_.first_without_split,
@@ -113,6 +155,14 @@ ExportInfo ExportRun::run() {
                " samples have no split; they go to 'all'");
   }
   if (!o_.name.empty()) info_.name = o_.name;
+  if (info_.name.empty() && !manifest_name.empty()) {
+    // The manifest's name ("fsdd.jsonl" -> "fsdd") when it can start a file name.
+    try {
+      check_file_name_part(manifest_name, "manifest name", "");
+      info_.name = manifest_name;
+    } catch (const Error&) {
+    }
+  }
   if (info_.name.empty()) info_.name = "data";
   // The name starts every shard's file name.
   if (!o_.name.empty())
@@ -126,13 +176,38 @@ ExportInfo ExportRun::run() {
                                                                     : Json{{"source", "raw media"}};
   if (!o_.image_encoding.empty() && !scan_.has_features)
     info_.feature_config["image_encoding"] = o_.image_encoding;
+  info_.provenance["export"] = {{"command", o_.command}, {"tinyprep_version", o_.tinyprep_version}};
+  if (scan_.has_features) info_.provenance["features"] = features_provenance(scan_);
+  info_.provenance["split"] =
+      scan_.split_by.is_null() ? Json{{"recorded", false}} : Json{{"split_by", scan_.split_by}};
 
   std::vector<std::string> splits;
   for (const auto& [split, count] : scan_.split_counts) splits.push_back(split);
   std::sort(splits.begin(), splits.end(), split_order_less);
+  std::vector<uint32_t> order;
+  if (o_.shuffle) {
+    order.reserve(line_numbers.size());
+    for (const auto& split : splits) {
+      auto& k = keyed[split];
+      std::sort(k.begin(), k.end());  // by key, ties in manifest order
+      for (const auto& [key, index] : k) order.push_back(index);
+      std::vector<std::pair<uint64_t, uint32_t>>().swap(k);
+    }
+    info_.order = {{"shuffle", true},
+                   {"seed", o_.seed},
+                   {"key", "sha256(\"<seed>:<id>\"), first 16 hex digits, ascending, per split"}};
+  } else {
+    info_.order = {{"shuffle", false}};
+  }
   format_->open(info_, scan_);
 
   ExportLines lines(o_.manifest, spool.get(), o_.allow_outside);
+  std::unique_ptr<ReorderedLines> reordered;
+  if (o_.shuffle)
+    reordered = std::make_unique<ReorderedLines>(
+        lines, spool ? spool->path() : manifest_file(o_.manifest), std::move(order),
+        std::move(line_numbers), o_.allow_outside);
+  auto next = [&](Sample& s) { return reordered ? reordered->next(s) : lines.next(s); };
   Progress progress("export", static_cast<long>(scan_.lines));
   unsigned jobs = o_.jobs ? o_.jobs : default_jobs();
   // Lines in memory at once: four groups per thread keep every thread busy; more only makes
@@ -143,7 +218,7 @@ ExportInfo ExportRun::run() {
   bool more = true;
   while (more) {
     long n = 0;
-    while (n < batch_size && (more = lines.next(batch[n]))) ++n;
+    while (n < batch_size && (more = next(batch[n]))) ++n;
     if (!n) break;
     // Samples go to the pool in groups: one hand-over per group, not per sample, since a
     // sample's work (read a small file, encode) is only tens of microseconds.
@@ -165,6 +240,11 @@ ExportInfo ExportRun::run() {
   progress.finish();
   if (written_ != scan_.lines)
     throw Error(lines.source(), 0, "the manifest changed during the export");
+  if (o_.format == "tfrecord")
+    info_.x_encoding = !o_.image_encoding.empty()       ? o_.image_encoding
+                       : info_.dtype == DType::kFloat32 ? "float_list"
+                       : o_.x_encoding == "raw"         ? "raw"
+                                                        : "int64_list";
 
   for (const auto& split : splits) {
     SplitInfo si;
@@ -177,7 +257,29 @@ ExportInfo ExportRun::run() {
     warn(lines.source(), 0,
          std::to_string(scan_.unlabeled) + " samples have no label; their label index is -1");
   format_->publish(info_);
+  info_.files = format_->files();
+  summarize();
   return info_;
+}
+
+// One line on stderr: examples per split, files, bytes, where.
+void ExportRun::summarize() const {
+  uint64_t bytes = 0;
+  for (const auto& f : info_.files) {
+    std::error_code ec;
+    uint64_t n = fs::is_regular_file(f, ec) ? fs::file_size(f, ec) : 0;
+    if (!ec) bytes += n;
+  }
+  std::string counts;
+  uint64_t total = 0;
+  for (const auto& s : info_.splits) {
+    counts += (counts.empty() ? "" : ", ") + s.name + " " + std::to_string(s.count);
+    total += s.count;
+  }
+  note("", 0,
+       "exported " + std::to_string(total) + " examples (" + counts + ") to " + o_.out + ": " +
+           std::to_string(info_.files.size()) + (info_.files.size() == 1 ? " file, " : " files, ") +
+           std::to_string(bytes) + " bytes");
 }
 
 }  // namespace
@@ -194,10 +296,34 @@ void check_option_name(const std::string& name, const std::string& option) {
   }
 }
 
+std::string export_loader(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw Error(path, 0, "no such file or folder");
+  std::string source, text;
+  if (fs::is_directory(path, ec)) {
+    source = (fs::path(path) / "tinyprep.json").string();
+    if (!fs::exists(source, ec))
+      throw Error(path, 0, "has no tinyprep.json: not a finished tinyprep TFRecord export");
+    text = read_file(source);
+  } else {
+    source = path;
+    text = read_hdf5_root_attribute(path, "tinyprep_json");
+  }
+  Json j;
+  try {
+    j = Json::parse(text);
+  } catch (const Json::exception& e) {
+    throw Error(source, 0, std::string("not JSON: ") + e.what());
+  }
+  return loader_python(export_info_from_json(j, source), path);
+}
+
 ExportInfo run_export(const ExportOptions& options, const MediaLoader& load_media) {
   if (options.format != "tfrecord" && options.format != "hdf5")
     throw usage_error("format must be tfrecord or hdf5");
   if (options.out.empty()) throw usage_error("-o OUT is required");
+  if (options.x_encoding != "raw" && options.x_encoding != "list")
+    throw usage_error("--x-encoding must be list or raw");
   std::unique_ptr<Exporter> format =
       options.format == "tfrecord" ? make_tfrecord_exporter(options) : make_hdf5_exporter(options);
   try {

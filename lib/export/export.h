@@ -18,10 +18,10 @@
 namespace tinyprep {
 
 struct ExportOptions {
-  std::string format;               ///< "tfrecord" or "hdf5"
-  std::string manifest = "-";       ///< .jsonl file, dataset folder, or "-"
-  std::string out;                  ///< folder (TFRecord) or file (HDF5)
-  std::string name;                 ///< "" = the dataset's name, else "data"
+  std::string format;          ///< "tfrecord" or "hdf5"
+  std::string manifest = "-";  ///< .jsonl file, dataset folder, or "-"
+  std::string out;             ///< folder (TFRecord) or file (HDF5)
+  std::string name;            ///< "" = the dataset's name, else the manifest file's, else "data"
   std::vector<std::string> labels;  ///< ordered label list; "" = dataset.json's, else sorted
   ExampleKeys keys;
   ShardPlan shards;
@@ -31,6 +31,13 @@ struct ExportOptions {
   unsigned jobs = 0;           ///< 0 = all cores
   bool force = false;
   bool allow_outside = false;  ///< use a dataset's media outside its folder
+  /// TFRecord integer x (int8, uint8, int16, uint16, int32, int64): "raw" = one bytes value of
+  /// the little-endian elements (tf.io.decode_raw), "list" = an int64_list.
+  std::string x_encoding = "raw";
+  /// Each split's examples in the order of sha256("<seed>:<id>") (see docs/export.md), not in
+  /// manifest order.
+  bool shuffle = true;
+  uint64_t seed = 0;
   std::string tinyprep_version, command;
 };
 
@@ -51,5 +58,9 @@ using MediaLoader = std::function<SampleArray(const Sample&, const ExportOptions
 /// (naming the manifest line), usage_error for bad options, interrupted_error on Ctrl-C;
 /// nothing is left under a final name unless the whole export succeeded.
 ExportInfo run_export(const ExportOptions& options, const MediaLoader& load_media);
+
+/// The Python that loads the existing export `path` (a TFRecord folder: its tinyprep.json;
+/// an HDF5 file: its tinyprep_json attribute). Throws Error naming what it cannot read.
+std::string export_loader(const std::string& path);
 
 }  // namespace tinyprep

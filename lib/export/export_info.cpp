@@ -1,5 +1,6 @@
 #include "export/export_info.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "core/error.h"
@@ -10,13 +11,15 @@ namespace {
 constexpr const char* kTensor = "tensorflow_datasets.core.features.tensor_feature.Tensor";
 constexpr const char* kText = "tensorflow_datasets.core.features.text_feature.Text";
 
-Json tensor_feature(const std::vector<size_t>& shape, const std::string& dtype) {
+// `encoding` "bytes": TFDS decodes the one bytes value with tf.io.decode_raw and reshapes it.
+Json tensor_feature(const std::vector<size_t>& shape, const std::string& dtype,
+                    const char* encoding = "none") {
   Json dims = Json::array();
   for (size_t d : shape) dims.push_back(std::to_string(d));
   Json shape_json = Json::object();
   if (!shape.empty()) shape_json["dimensions"] = dims;
   return {{"pythonClassName", kTensor},
-          {"tensor", {{"shape", shape_json}, {"dtype", dtype}, {"encoding", "none"}}}};
+          {"tensor", {{"shape", shape_json}, {"dtype", dtype}, {"encoding", encoding}}}};
 }
 
 Json text_feature() {
@@ -120,7 +123,8 @@ std::string features_json(const ExportInfo& info) {
           {"dtype", dtype_name(info.dtype)},
           {"encodingFormat", info.image_encoding}}}};
   } else {
-    features[info.keys.x] = tensor_feature(info.shape, dtype_name(info.dtype));
+    features[info.keys.x] = tensor_feature(info.shape, dtype_name(info.dtype),
+                                           info.x_encoding == "raw" ? "bytes" : "none");
   }
   features[info.keys.shape] = tensor_feature({info.shape.size()}, "int64");
   features[info.keys.label] = {
@@ -151,7 +155,10 @@ std::string tinyprep_json(const ExportInfo& info) {
     splits[s.name] = split;
   }
   Json x = {{"dtype", dtype_name(info.dtype)}, {"shape", info.shape}};
-  if (!info.image_encoding.empty()) x["encoding"] = info.image_encoding;
+  if (!info.x_encoding.empty())
+    x["encoding"] = info.x_encoding;
+  else if (!info.image_encoding.empty())
+    x["encoding"] = info.image_encoding;
   Json j = {{"tinyprep_version", info.tinyprep_version},
             {"command", info.command},
             {"format", info.format},
@@ -165,8 +172,12 @@ std::string tinyprep_json(const ExportInfo& info) {
               {"id", info.keys.id}}},
             {"label_names", info.label_names},
             {"feature_config", info.feature_config},
-            {"compression", info.gzip_level ? "GZIP" : "none"},
-            {"splits", splits}};
+            {"compression", info.format == "hdf5" ? (info.hdf5_gzip ? "gzip" : "none")
+                            : info.gzip_level     ? "GZIP"
+                                                  : "none"},
+            {"order", info.order},
+            {"splits", splits},
+            {"provenance", info.provenance}};
   return j.dump(2) + "\n";
 }
 
@@ -176,17 +187,30 @@ std::string tfrecord_loader(const ExportInfo& info, const std::string& out) {
   const ExampleKeys& k = info.keys;
   bool encoded = !info.image_encoding.empty();
   bool is_float = info.dtype == DType::kFloat32;
-  std::string x_spec = encoded ? "tf.io.FixedLenFeature([], tf.string)"
-                               : "tf.io.FixedLenFeature(" + python_shape(info.shape) + ", " +
-                                     (is_float ? "tf.float32" : "tf.int64") + ")";
+  bool raw = info.x_encoding == "raw";
+  std::string x_spec = encoded || raw ? "tf.io.FixedLenFeature([], tf.string)"
+                                      : "tf.io.FixedLenFeature(" + python_shape(info.shape) + ", " +
+                                            (is_float ? "tf.float32" : "tf.int64") + ")";
   std::string x_expr = "ex[" + python_string(k.x) + "]";
   if (encoded)
     x_expr = std::string("tf.io.decode_") + (info.image_encoding == "png" ? "png" : "jpeg") + "(" +
              x_expr + ")";
+  else if (raw)
+    x_expr = "tf.reshape(tf.io.decode_raw(" + x_expr + ", tf." + dtype_name(info.dtype) +
+             ", little_endian=True), " + python_shape(info.shape) + ")";
   else if (!is_float)
     x_expr = "tf.cast(" + x_expr + ", tf." + dtype_name(info.dtype) + ")";
   std::string s;
   s += "import os\nimport tensorflow as tf\n\n";
+  if (raw)
+    s += std::string("# x is one bytes value: the ") + dtype_name(info.dtype) +
+         " elements, little-endian (x_encoding 'raw').\n";
+  else if (!encoded)
+    s += std::string("# x is a ") + (is_float ? "float" : "int64") + " list (x_encoding '" +
+         info.x_encoding + "').\n";
+  if (info.order.is_object() && info.order.value("shuffle", false))
+    s += "# Each split's examples were shuffled (seed " + info.order["seed"].dump() +
+         ") before sharding.\n";
   s += "OUT = " + python_string(out) + "\n";
   s += "SPEC = {\n";
   s += "    " + python_string(k.x) + ": " + x_spec + ",\n";
@@ -237,6 +261,51 @@ std::string hdf5_loader(const ExportInfo& info, const std::string& out) {
 }
 
 }  // namespace
+
+ExportInfo export_info_from_json(const Json& j, const std::string& source) {
+  ExportInfo info;
+  try {
+    info.format = j.at("format").get<std::string>();
+    if (info.format != "tfrecord" && info.format != "hdf5") throw Error(source, 0, "bad format");
+    info.name = j.at("name").get<std::string>();
+    const Json& x = j.at("x");
+    info.dtype = dtype_from_name(x.at("dtype").get<std::string>());
+    info.shape = x.at("shape").get<std::vector<size_t>>();
+    std::string encoding = x.value("encoding", "");
+    if (encoding == "png" || encoding == "jpeg") info.image_encoding = encoding;
+    if (info.format == "tfrecord")
+      info.x_encoding = !encoding.empty()               ? encoding
+                        : info.dtype == DType::kFloat32 ? "float_list"
+                                                        : "int64_list";
+    const Json& k = j.at("keys");
+    info.keys.x = k.at("x");
+    info.keys.shape = k.at("shape");
+    info.keys.label = k.at("label");
+    info.keys.label_name = k.at("label_name");
+    info.keys.id = k.at("id");
+    info.label_names = j.at("label_names").get<std::vector<std::string>>();
+    std::string compression = j.value("compression", "none");
+    info.gzip_level = compression == "GZIP" ? 6 : 0;
+    info.hdf5_gzip = compression == "gzip";
+    info.order = j.value("order", Json());
+    info.tinyprep_version = j.value("tinyprep_version", "");
+    info.command = j.value("command", "");
+    for (const auto& [name, split] : j.at("splits").items()) {
+      SplitInfo si;
+      si.name = name;
+      si.count = split.at("examples").get<uint64_t>();
+      info.splits.push_back(si);
+    }
+  } catch (const Json::exception& e) {
+    throw Error(source, 0, std::string("not a tinyprep export's description: ") + e.what());
+  } catch (const Error&) {
+    throw Error(source, 0, "not a tinyprep export's description");
+  }
+  std::stable_sort(
+      info.splits.begin(), info.splits.end(),
+      [](const SplitInfo& a, const SplitInfo& b) { return split_order_less(a.name, b.name); });
+  return info;
+}
 
 std::string loader_python(const ExportInfo& info, const std::string& out) {
   return info.format == "hdf5" ? hdf5_loader(info, out) : tfrecord_loader(info, out);

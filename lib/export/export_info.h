@@ -39,7 +39,17 @@ struct ExportInfo {
   std::vector<SplitInfo> splits;
   int gzip_level = 0;      ///< TFRecord GZIP level, 0 for none
   bool hdf5_gzip = false;  ///< HDF5 shuffle + gzip filters
+  /// How x is stored in a TFRecord Example: "float_list", "int64_list", "raw" (one bytes
+  /// value of little-endian elements) or "png"/"jpeg" (an encoded image); "" for HDF5.
+  std::string x_encoding;
+  /// The order of each split's examples: {"shuffle": true, "seed": N, "key": ...} or
+  /// {"shuffle": false} (manifest order).
+  Json order;
+  /// What the inputs record of how they were made (tinyprep.json's "provenance"): the feature
+  /// store's config.json, the split's rule; see docs/export.md.
+  Json provenance = Json::object();
   std::string tinyprep_version, command;
+  std::vector<std::string> files;  ///< every file written (final names), for the summary
 };
 
 /// TFDS's dataset_info.json (proto3 JSON: int64 values as strings).
@@ -53,6 +63,11 @@ std::string labels_txt(const ExportInfo& info);
 std::string tinyprep_json(const ExportInfo& info);
 /// The Python that loads the export at `out` (tf.data for TFRecord, h5py for HDF5).
 std::string loader_python(const ExportInfo& info, const std::string& out);
+
+/// What tinyprep.json (a TFRecord folder's, or an HDF5 file's "tinyprep_json" attribute)
+/// says of an export: enough for loader_python. Throws Error naming `source` when it is not
+/// an export's tinyprep.json.
+ExportInfo export_info_from_json(const Json& j, const std::string& source);
 
 /// Splits in the order they are listed: train, validation, test, others by name, all last.
 bool split_order_less(const std::string& a, const std::string& b);

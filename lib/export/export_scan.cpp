@@ -9,7 +9,8 @@
 
 namespace tinyprep {
 
-ManifestScan scan_manifest(ManifestReader& reader, const std::string& source) {
+ManifestScan scan_manifest(ManifestReader& reader, const std::string& source,
+                           const ScanVisitor& visit) {
   ManifestScan scan;
   Sample s;
   while (reader.next(s)) {
@@ -27,6 +28,15 @@ ManifestScan scan_manifest(ManifestReader& reader, const std::string& source) {
     // A split names TFRecord shards (and HDF5 groups): "../x" must not leave the output.
     if (first_time) check_file_name_part(split, "split", s.source, s.line);
     ++counted->second;
+    if (visit) visit(s, id, split);
+    if (auto by = s.json.find("split_by"); by != s.json.end()) {
+      if (!scan.lines)
+        scan.split_by = *by;
+      else if (scan.split_by != *by)
+        scan.split_by = "mixed";
+    } else if (scan.lines && !scan.split_by.is_null()) {
+      scan.split_by = "mixed";
+    }
     std::string label = s.label();
     if (label.empty())
       ++scan.unlabeled;
@@ -37,6 +47,7 @@ ManifestScan scan_manifest(ManifestReader& reader, const std::string& source) {
     bool has = f != s.json.end() && f->is_object();
     if (has && (f->find("path") == f->end() || !(*f)["path"].is_string()))
       s.fail("'features' has no 'path'");
+    if (has && !scan.lines) scan.first_features = s.resolve((*f)["path"]).string();
     if (scan.lines && has != scan.has_features)
       s.fail(std::string(has ? "sample has 'features' but '" : "sample has no 'features' but '") +
              scan.first.id + "' (line " + std::to_string(scan.first.line) +

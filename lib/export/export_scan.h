@@ -1,6 +1,7 @@
 #pragma once
 // The first, cheap pass of an export: the manifest's JSON lines only, no media.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,13 +28,22 @@ struct ManifestScan {
   std::optional<Json> feature_config;
   std::optional<Json> declared_shape, declared_dtype;
   FirstSeen first;
+  std::string first_features;  ///< the first line's features file (resolved)
+  /// The `split_by` field `tinyprep split` writes (how the split was made): the value all
+  /// lines share, null when none has one, "mixed" when they differ.
+  Json split_by;
 };
+
+/// Called for every sample of the scan, in manifest order: its id and split ("all" for none).
+using ScanVisitor =
+    std::function<void(const Sample&, const std::string& id, const std::string& split)>;
 
 /// Reads every line of `reader`; throws Error naming the line for a line without an id, a mix
 /// of lines with and without `features`, or declared shapes, dtypes or feature configs that
 /// differ between samples (naming both). `source` replaces the reader's name in errors when
 /// not empty (a spooled stdin is "<stdin>").
-ManifestScan scan_manifest(ManifestReader& reader, const std::string& source);
+ManifestScan scan_manifest(ManifestReader& reader, const std::string& source,
+                           const ScanVisitor& visit = {});
 
 /// The ordered label list: `given` (--labels), else `dataset` (dataset.json), else the scanned
 /// labels sorted. Throws Error naming the first line of a label not in a given list.

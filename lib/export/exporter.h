@@ -37,6 +37,8 @@ class Exporter {
   /// Everything is written: writes the metadata and makes the export visible under its
   /// final names; nothing is left under a final name unless this succeeds.
   virtual void publish(const ExportInfo& info) = 0;
+  /// After publish(): the final names of every file written.
+  virtual std::vector<std::string> files() const = 0;
 };
 
 /// check_file_name_part for an option value (--name, --key label): a usage error (exit 2).

@@ -41,9 +41,11 @@ class Hdf5Exporter final : public Exporter {
 
   void publish(const ExportInfo& info) override {
     hdf5_->set_attributes(info.label_names, info.feature_config.dump(), o_.tinyprep_version,
-                          o_.command);
+                          o_.command, tinyprep_json(info));
     hdf5_->publish();
   }
+
+  std::vector<std::string> files() const override { return {o_.out}; }
 
  private:
   const ExportOptions& o_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/error.h"
 #include "core/plugin.h"
 
 #ifndef TINYPREP_HDF5_PLUGIN_BUILD_PATH
@@ -22,6 +23,15 @@ std::unique_ptr<Hdf5Writer> open_hdf5_writer(const std::string& path, Hdf5Option
       plugin_symbol("libtinyprep_hdf5.so", "TINYPREP_HDF5_PLUGIN", TINYPREP_HDF5_PLUGIN_BUILD_PATH,
                     kHdf5WriterOpenSymbol, "HDF5 export"));
   return std::unique_ptr<Hdf5Writer>(open(path, options, force));
+}
+
+std::string read_hdf5_root_attribute(const std::string& path, const std::string& name) {
+  static auto read = reinterpret_cast<Hdf5ReadAttribute>(
+      plugin_symbol("libtinyprep_hdf5.so", "TINYPREP_HDF5_PLUGIN", TINYPREP_HDF5_PLUGIN_BUILD_PATH,
+                    kHdf5ReadAttributeSymbol, "HDF5 reading"));
+  std::string out;
+  if (!read(path, name, out)) throw Error(path, 0, out);
+  return out;
 }
 
 }  // namespace tinyprep

@@ -1,7 +1,7 @@
 #pragma once
 // HDF5 export through the HDF5 C API: one group per split holding extendible chunked datasets
 //   x   (N, *shape) of the array dtype      y   (N,) int64 label index      id  (N,) UTF-8 strings
-// and root attributes label_names, feature_config, tinyprep_version, command.
+// and root attributes label_names, feature_config, tinyprep_version, command, tinyprep_json.
 // Rows are buffered to whole chunks so every write is one full chunk (no chunk is ever read
 // back), and the file is written under a temporary name and renamed by publish().
 #include <cstdint>
@@ -42,9 +42,11 @@ class Hdf5Writer {
   /// variable-length uint8 rows. A split holds encoded rows or arrays, not both.
   virtual void append_encoded(const std::string& split, std::string_view bytes, int64_t label,
                               std::string_view id) = 0;
-  /// Sets the root attributes (written by close()).
+  /// Sets the root attributes (written by close()); `tinyprep_json` is the export's
+  /// tinyprep.json document (provenance, order, splits), as a TFRecord folder has it.
   virtual void set_attributes(std::vector<std::string> label_names, std::string feature_config_json,
-                              std::string version, std::string command) = 0;
+                              std::string version, std::string command,
+                              std::string tinyprep_json) = 0;
   /// Writes what is buffered and the attributes, and closes the file; throws Error.
   virtual void close() = 0;
   /// Renames the closed file into place.
@@ -60,9 +62,17 @@ class Hdf5Writer {
 std::unique_ptr<Hdf5Writer> open_hdf5_writer(const std::string& path, Hdf5Options options,
                                              bool force);
 
+/// The string attribute `name` of the root of the HDF5 file `path`; throws Error naming the
+/// file when it cannot be read or has no such attribute.
+std::string read_hdf5_root_attribute(const std::string& path, const std::string& name);
+
 /// The plugin's entry point, `tinyprep_hdf5_writer_open`: what open_hdf5_writer returns.
 using Hdf5WriterOpen = Hdf5Writer* (*)(const std::string& path, const Hdf5Options& options,
                                        bool force);
-inline constexpr const char* kHdf5WriterOpenSymbol = "tinyprep_hdf5_writer_open_v1";
+inline constexpr const char* kHdf5WriterOpenSymbol = "tinyprep_hdf5_writer_open_v2";
+/// The plugin's attribute reader: true with the value in `out`, else false with why in `out`.
+using Hdf5ReadAttribute = bool (*)(const std::string& path, const std::string& name,
+                                   std::string& out);
+inline constexpr const char* kHdf5ReadAttributeSymbol = "tinyprep_hdf5_read_root_attribute_v1";
 
 }  // namespace tinyprep

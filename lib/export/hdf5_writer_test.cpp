@@ -60,7 +60,7 @@ TEST_CASE("HDF5 files read back with h5py, every value") {
                       Catch::Contains("split 'train' holds float32 (3, 2) arrays; cannot append "
                                       "float32 (2, 3)"));
     w->set_attributes({"yes", "no", "n\xc3\xa4"}, "{\"preset\":\"micro_speech\"}", "0.1.0",
-                      "tinyprep export hdf5 -o out.h5 m.jsonl");
+                      "tinyprep export hdf5 -o out.h5 m.jsonl", "{}");
     CHECK_FALSE(fs::exists(path));
     w->publish();
   }
@@ -104,7 +104,7 @@ TEST_CASE("HDF5 integer arrays stay integers; none means no filters") {
     auto w = open_hdf5_writer(path, options, false);
     int8_t a[4] = {-128, -1, 0, 127};
     w->append("all", DType::kInt8, {4}, a, 0, "a");
-    w->set_attributes({}, "null", "0.1.0", "cmd");
+    w->set_attributes({}, "null", "0.1.0", "cmd", "{}");
     w->publish();
   }
   CHECK_THROWS_WITH(open_hdf5_writer(path, options, false), Catch::Contains("already exists"));
@@ -139,7 +139,7 @@ TEST_CASE("HDF5 encoded rows are variable-length bytes") {
     float x = 0;
     CHECK_THROWS_WITH(w->append("train", DType::kFloat32, {}, &x, 0, "c"),
                       Catch::Contains("cannot mix encoded images and arrays"));
-    w->set_attributes({"n", "y"}, "{}", "0.1.0", "cmd");
+    w->set_attributes({"n", "y"}, "{}", "0.1.0", "cmd", "{}");
     w->publish();
   }
   require_h5py();

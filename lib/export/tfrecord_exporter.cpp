@@ -53,6 +53,7 @@ class TfRecordExporter final : public Exporter {
   void write(LoadedSample& sample) override;
   void finish_split(SplitInfo& split) override;
   void publish(const ExportInfo& info) override;
+  std::vector<std::string> files() const override;
 
  private:
   const ExportOptions& o_;
@@ -108,6 +109,8 @@ void TfRecordExporter::encode(LoadedSample& sample) const {
     encoder.add_bytes(keys_.x, a.data);
   else if (a.dtype == DType::kFloat32)
     encoder.add_floats(keys_.x, reinterpret_cast<const float*>(a.data.data()), a.data.size() / 4);
+  else if (o_.x_encoding == "raw")
+    encoder.add_bytes(keys_.x, a.data);  // little-endian elements, as tf.io.decode_raw reads
   else
     encoder.add_ints(keys_.x, a.dtype, a.data.data(), a.data.size() / dtype_size(a.dtype));
   std::vector<int64_t> shape(a.shape.begin(), a.shape.end());
@@ -160,6 +163,14 @@ void TfRecordExporter::publish(const ExportInfo& info) {
     for (auto& f : w->files()) f->commit();
   for (auto& f : metadata_) f->commit();
   sync_folder(o_.out);
+}
+
+std::vector<std::string> TfRecordExporter::files() const {
+  std::vector<std::string> out;
+  for (const auto& [split, w] : shards_)
+    for (const auto& f : w->files()) out.push_back(f->final_path());
+  for (const auto& f : metadata_) out.push_back(f->final_path());
+  return out;
 }
 
 }  // namespace

@@ -38,6 +38,10 @@ class Splitter {
  public:
   explicit Splitter(const SplitOptions& o) : o_(o) {}
 
+  /// What split_by says: "hash seed=S T,V,E", "hash seed=S T,V,E stratify",
+  /// "speech-commands T,V,E".
+  std::string by;
+
   Line read(const Sample& s) const {
     Line line;
     std::string id = s.id();  // every line needs one, whatever the method
@@ -70,8 +74,12 @@ class Splitter {
   const SplitOptions& o_;
 };
 
-void write_line(Sample& s, const Line& line, Split split, ManifestWriter& out, SplitTally& tally) {
+// `by`: how the rule placed it ("split_by", for export's provenance); a kept split keeps the
+// line's own.
+void write_line(Sample& s, const Line& line, Split split, ManifestWriter& out, SplitTally& tally,
+                const std::string& by) {
   s.json["split"] = split_name(split);
+  if (!line.kept) s.json["split_by"] = by;
   out.write(s);
   tally.add(line.label, line.group, split, line.kept.has_value(), audio_seconds(s.json));
 }
@@ -83,7 +91,7 @@ void split_streaming(const Splitter& splitter, ManifestReader& in, ManifestWrite
   while (in.next(s)) {
     check_interrupted();
     Line line = splitter.read(s);
-    write_line(s, line, line.kept ? *line.kept : splitter.rule(s, line), out, tally);
+    write_line(s, line, line.kept ? *line.kept : splitter.rule(s, line), out, tally, splitter.by);
   }
 }
 
@@ -137,7 +145,7 @@ void split_whole(const SplitOptions& o, const Splitter& splitter, ManifestReader
   for (size_t i = 0; i < lines.size(); ++i) {
     check_interrupted();
     Split s = split[i] ? *split[i] : splitter.rule(samples[i], lines[i]);
-    write_line(samples[i], lines[i], s, out, tally);
+    write_line(samples[i], lines[i], s, out, tally, splitter.by);
   }
 }
 
@@ -166,6 +174,10 @@ Json split_manifest(const SplitOptions& o) {
   ManifestWriter out(o.output, o.force || o.in_place);
   ManifestReader in(o.input, o.allow_outside);
   Splitter splitter(o);
+  splitter.by = o.method == SplitMethod::kHash
+                    ? "hash seed=" + std::to_string(o.seed) + " " + ratios_text(o.ratios) +
+                          (o.stratify ? " stratify" : "")
+                    : "speech-commands " + ratios_text(o.ratios);
   SplitTally tally;
   bool whole = o.stratify || (o.keep_existing && o.method == SplitMethod::kHash);
   if (whole)

@@ -8,9 +8,14 @@ built at runtime from a FileDescriptorProto (no protoc, no TensorFlow).
   export_check.py tfrecord FILE [--gzip]   prints one JSON object per record
   export_check.py hdf5 FILE                prints the whole file as one JSON object
   export_check.py verify-tfrecord OUT MANIFEST [--gzip] [--key K=NAME ...] [--image-encoding E]
+                  [--x-encoding raw|list] [--seed N | --no-shuffle]
   export_check.py verify-hdf5 FILE MANIFEST [--compression none] [--image-encoding png|jpeg]
+                  [--seed N | --no-shuffle]
       check every value of an export against the manifest's arrays (features .npy, or the
-      raw media: audio through python3-soundfile, CSV through numpy), in manifest order;
+      raw media: audio through python3-soundfile, CSV through numpy), in the export's order:
+      each split's samples sorted by sha256(f"{seed}:{id}").hexdigest()[:16] (ties in
+      manifest order; seed 0 unless --seed), or manifest order with --no-shuffle; integer x
+      as one raw little-endian bytes value (or an int64 list with --x-encoding list);
       exits non-zero with a message at the first difference.
 """
 import os
@@ -210,11 +215,22 @@ def expected_samples(manifest):
     return out
 
 
+def in_export_order(samples, seed):
+    """The export's order of one split's samples: seed None keeps manifest order."""
+    if seed is None:
+        return samples
+    import hashlib
+
+    def key(i):
+        return (hashlib.sha256(f"{seed}:{samples[i][1]}".encode()).hexdigest()[:16], i)
+    return [samples[i] for i in sorted(range(len(samples)), key=key)]
+
+
 def fail(msg):
     raise SystemExit("export_check: " + msg)
 
 
-def verify_tfrecord(out, manifest, gzipped, keys, encoding=None):
+def verify_tfrecord(out, manifest, gzipped, keys, encoding=None, x_encoding="raw", seed=0):
     info = json.load(open(os.path.join(out, "dataset_info.json")))
     tp = json.load(open(os.path.join(out, "tinyprep.json")))
     feats = json.load(open(os.path.join(out, "features.json")))["featuresDict"]["features"]
@@ -255,7 +271,7 @@ def verify_tfrecord(out, manifest, gzipped, keys, encoding=None):
             records += shard
         if str(num_bytes) != split["numBytes"]:
             fail(f"{split['name']}: numBytes {split['numBytes']}, records hold {num_bytes}")
-        expected = by_split[split["name"]]
+        expected = in_export_order(by_split[split["name"]], seed)
         if len(records) != len(expected):
             fail(f"{split['name']}: {len(records)} records, manifest has {len(expected)}")
         for record, (_, sid, label, x, path) in zip(records, expected):
@@ -270,6 +286,14 @@ def verify_tfrecord(out, manifest, gzipped, keys, encoding=None):
                 if same and data != open(path, "rb").read():
                     fail(f"{sid}: x is not the file's bytes")
                 if x is not None and ex[k["shape"]]["value"] != list(x.shape):
+                    fail(f"{sid}: shape {ex[k['shape']]['value']} != {list(x.shape)}")
+            elif x.dtype != np.float32 and x_encoding == "raw":
+                if got["kind"] != "bytes_list" or len(got["value"]) != 1:
+                    fail(f"{sid}: x is {got['kind']}, not one raw bytes value")
+                data = bytes.fromhex(got["value"][0])
+                if data != x.astype(x.dtype.newbyteorder("<")).tobytes():
+                    fail(f"{sid}: x bytes differ from the little-endian array")
+                if ex[k["shape"]]["value"] != list(x.shape):
                     fail(f"{sid}: shape {ex[k['shape']]['value']} != {list(x.shape)}")
             else:
                 kind = "float_list" if x.dtype == np.float32 else "int64_list"
@@ -294,7 +318,7 @@ def verify_tfrecord(out, manifest, gzipped, keys, encoding=None):
     print(f"ok: {total} examples in {len(files_seen)} shards")
 
 
-def verify_hdf5(path, manifest, compression, encoding=None):
+def verify_hdf5(path, manifest, compression, encoding=None, seed=0):
     import h5py
     by_split = {}
     for sample in expected_samples(manifest):
@@ -309,6 +333,7 @@ def verify_hdf5(path, manifest, compression, encoding=None):
             fail(f"groups {sorted(f.keys())} vs splits {sorted(by_split)}")
         total = 0
         for split, expected in by_split.items():
+            expected = in_export_order(expected, seed)
             g = f[split]
             x, y, ids = g["x"], g["y"][:], g["id"].asstr()[:]
             if x.shape[0] != len(expected) or len(y) != len(expected) or len(ids) != len(expected):
@@ -355,10 +380,15 @@ if __name__ == "__main__":
         rest = sys.argv[4:]
         keys = dict(rest[i + 1].split("=", 1) for i, a in enumerate(rest) if a == "--key")
         enc = rest[rest.index("--image-encoding") + 1] if "--image-encoding" in rest else None
-        verify_tfrecord(sys.argv[2], sys.argv[3], "--gzip" in rest, keys, enc)
+        xenc = rest[rest.index("--x-encoding") + 1] if "--x-encoding" in rest else "raw"
+        seed = None if "--no-shuffle" in rest else (
+            int(rest[rest.index("--seed") + 1]) if "--seed" in rest else 0)
+        verify_tfrecord(sys.argv[2], sys.argv[3], "--gzip" in rest, keys, enc, xenc, seed)
     elif sys.argv[1] == "verify-hdf5":
         rest = sys.argv[4:]
         enc = rest[rest.index("--image-encoding") + 1] if "--image-encoding" in rest else None
-        verify_hdf5(sys.argv[2], sys.argv[3], "none" if "none" in rest else "gzip", enc)
+        seed = None if "--no-shuffle" in rest else (
+            int(rest[rest.index("--seed") + 1]) if "--seed" in rest else 0)
+        verify_hdf5(sys.argv[2], sys.argv[3], "none" if "none" in rest else "gzip", enc, seed)
     else:
         raise SystemExit(__doc__)

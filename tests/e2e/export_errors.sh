@@ -28,7 +28,7 @@ expect_fail 1 "^tinyprep export: d/odd_declared.jsonl:6: features of '0_jackson_
 expect_fail 1 "^tinyprep export: d/odd_file.jsonl:6: features of '0_jackson_0': .*odd.npy has shape \(49, 41\) but the line says \(49, 40\)$" -- \
   tp export hdf5 d/odd_file.jsonl -o out/x.h5
 expect_fail 1 "^tinyprep export: d/odd_undeclared.jsonl:6: '0_jackson_0' is float32 \(49, 41\) but '0_george_0' \(line 1\) is float32 \(49, 40\): every sample must have the same shape$" -- \
-  tp export tfrecord d/odd_undeclared.jsonl -o out/tf -j 2
+  tp export tfrecord d/odd_undeclared.jsonl -o out/tf -j 2 --no-shuffle
 expect_fail 1 "^tinyprep export: d/odd_undeclared.jsonl:6: .*every sample must have the same shape$" -- \
   tp export hdf5 d/odd_undeclared.jsonl -o out/x.h5
 nothing_left out/tf

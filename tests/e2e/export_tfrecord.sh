@@ -9,7 +9,7 @@ CHECK="$PY $SOURCE_DIR/tests/e2e/export_check.py"
 tp export tfrecord d/feats.jsonl -o tf1
 $CHECK verify-tfrecord tf1 d/feats.jsonl
 expect_eq "$(ls tf1 | grep -c tfrecord)" 3 "one shard per split"
-[ -f tf1/data-train.tfrecord-00000-of-00001 ] || fail "TFDS shard name"
+[ -f tf1/feats-train.tfrecord-00000-of-00001 ] || fail "TFDS shard name (the manifest's name)"
 expect_eq "$(cat tf1/label.labels.txt | tr '\n' ' ')" "0 1 2 3 4 5 6 7 8 9 " "sorted labels"
 expect_eq "$(json_get tf1/tinyprep.json 'd["feature_config"]["preset"]')" test "feature config"
 expect_eq "$(json_get tf1/tinyprep.json 'd["command"]')" \
@@ -40,7 +40,7 @@ $CHECK verify-tfrecord tfs d/feats.jsonl
 for f in tfs/*.tfrecord-*; do
   [ "$(stat -c %s "$f")" -le 102400 ] || fail "$f is larger than 100KiB"
 done
-expect_eq "$(ls tfs | grep -c 'data-train.tfrecord-.*-of-00017')" 17 "200 train records in 17 shards"
+expect_eq "$(ls tfs | grep -c 'feats-train.tfrecord-.*-of-00017')" 17 "200 train records in 17 shards"
 
 # stdin (paths relative to the working folder), --name, --key, --labels order, int8 arrays.
 "$PY" "$SOURCE_DIR/tests/e2e/export_fixtures.py" fsdd-features "$TEST_DATA/fsdd" q --dtype int8
@@ -54,7 +54,7 @@ expect_eq "$(head -1 tfk/digit.labels.txt)" 9 "--labels order"
 tp export tfrecord d/feats.jsonl -o tfl --print-loader >loader.py
 grep -q "'x': tf.io.FixedLenFeature(\[49, 40\], tf.float32)" loader.py || fail "loader spec"
 "$PY" -c "import ast,sys; ast.parse(open('loader.py').read())" || fail "loader is not Python"
-(cd q && tp export tfrecord feats.jsonl -o ../tfl8 --print-loader) >loader8.py
+(cd q && tp export tfrecord feats.jsonl -o ../tfl8 --print-loader --x-encoding list) >loader8.py
 grep -q "tf.cast(ex\['x'\], tf.int8)" loader8.py || fail "int8 loader casts"
 # Images stored encoded: PNG files as they are (byte for byte), PGMs encoded as PNG.
 mkdir img && cp "$TEST_DATA"/images/skimage/*.png "$TEST_DATA"/images/derived_96x96_gray/*.pgm img/

@@ -58,13 +58,14 @@ for seed in 0 1 7; do
   grep -q '^all ' "s$seed.err" || fail "no summary table on stderr"
 done
 cmp -s s0.jsonl s1.jsonl && fail "the seed changes nothing"
-# Unknown fields and field order pass through; only "split" is added.
+# Unknown fields and field order pass through; only "split" and its rule "split_by" are added.
 "$PY" - <<'PY' || fail "fields changed"
 import json
 for a, b in zip(open("all.jsonl"), open("s0.jsonl")):
     a, b = json.loads(a), json.loads(b)
-    assert list(b) == list(a) + ["split"], (list(a), list(b))
-    assert {k: v for k, v in b.items() if k != "split"} == a
+    assert list(b) == list(a) + ["split", "split_by"], (list(a), list(b))
+    assert b["split_by"] == "hash seed=0 60,20,20", b["split_by"]
+    assert {k: v for k, v in b.items() if k not in ("split", "split_by")} == a
 PY
 
 # The Python function published in docs/split.md gives the same splits.

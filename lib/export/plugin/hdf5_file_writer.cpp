@@ -84,7 +84,7 @@ class Hdf5FileWriter final : public Hdf5Writer {
   void append_encoded(const std::string& split, std::string_view bytes, int64_t label,
                       std::string_view id) override;
   void set_attributes(std::vector<std::string> label_names, std::string feature_config_json,
-                      std::string version, std::string command) override;
+                      std::string version, std::string command, std::string tinyprep_json) override;
   void close() override;
   void publish() override;
   std::map<std::string, uint64_t> split_counts() const override;
@@ -106,7 +106,7 @@ class Hdf5FileWriter final : public Hdf5Writer {
   std::map<std::string, std::unique_ptr<Split>> splits_;
   OrderedJobs<Chunk> chunks_;  // x chunks being compressed, in submission order
   std::vector<std::string> label_names_;
-  std::string feature_config_, version_, command_;
+  std::string feature_config_, version_, command_, tinyprep_json_;
 };
 
 struct Hdf5FileWriter::Split {
@@ -137,7 +137,7 @@ struct Hdf5FileWriter::Chunk {
 Hdf5FileWriter::Hdf5FileWriter(const std::string& path, Hdf5Options options, bool force)
     : options_(options), chunks_(options.threads) {
   std::error_code ec;
-  if (std::filesystem::exists(path, ec) && !force)
+  if (std::filesystem::exists(path, ec) && !force && !is_stream_file(path))
     throw Error(path, 0, "already exists (use --force to replace it)");
   staged_ = std::make_unique<StagedFile>(path, StagedFileOptions{.create = false});
   // No library shutdown at exit: after a failed write (a full disk) H5Fclose fails and leaves
@@ -328,7 +328,8 @@ void Hdf5FileWriter::flush_labels(Split& s) {
 
 void Hdf5FileWriter::set_attributes(std::vector<std::string> label_names,
                                     std::string feature_config_json, std::string version,
-                                    std::string command) {
+                                    std::string command, std::string tinyprep_json) {
+  tinyprep_json_ = std::move(tinyprep_json);
   label_names_ = std::move(label_names);
   feature_config_ = std::move(feature_config_json);
   version_ = std::move(version);
@@ -363,6 +364,7 @@ void Hdf5FileWriter::close() {
   scalar("feature_config", feature_config_);
   scalar("tinyprep_version", version_);
   scalar("command", command_);
+  scalar("tinyprep_json", tinyprep_json_);
   for (auto& [name, s] : splits_) {
     for (hid_t* h : {&s->x, &s->y, &s->id}) {
       if (H5Dclose(*h) < 0) fail(p, "cannot close a dataset");
@@ -391,7 +393,40 @@ std::map<std::string, uint64_t> Hdf5FileWriter::split_counts() const {
 }  // namespace tinyprep
 
 extern "C" __attribute__((visibility("default"))) tinyprep::Hdf5Writer*
-tinyprep_hdf5_writer_open_v1(const std::string& path, const tinyprep::Hdf5Options& options,
+tinyprep_hdf5_writer_open_v2(const std::string& path, const tinyprep::Hdf5Options& options,
                              bool force) {
   return new tinyprep::Hdf5FileWriter(path, options, force);
+}
+
+extern "C" __attribute__((visibility("default"))) bool tinyprep_hdf5_read_root_attribute_v1(
+    const std::string& path, const std::string& name, std::string& out) {
+  H5dont_atexit();
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0) {
+    out = "not an HDF5 file";
+    return false;
+  }
+  bool ok = false;
+  if (H5Aexists(file, name.c_str()) > 0) {
+    hid_t a = H5Aopen(file, name.c_str(), H5P_DEFAULT);
+    hid_t type = a >= 0 ? H5Aget_type(a) : -1;
+    if (type >= 0 && H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) > 0) {
+      hid_t mem = H5Tcopy(H5T_C_S1);
+      H5Tset_size(mem, H5T_VARIABLE);
+      H5Tset_cset(mem, H5T_CSET_UTF8);
+      char* value = nullptr;
+      if (H5Aread(a, mem, &value) >= 0 && value) {
+        out = value;
+        ok = true;
+        H5free_memory(value);
+      }
+      H5Tclose(mem);
+    }
+    if (type >= 0) H5Tclose(type);
+    if (a >= 0) H5Aclose(a);
+  }
+  H5Fclose(file);
+  if (!ok) out = "has no string attribute '" + name + "' (not written by this tinyprep's export)";
+  return ok;
 }
