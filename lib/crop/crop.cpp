@@ -16,6 +16,7 @@
 #include "core/parse.h"
 #include "core/progress.h"
 #include "core/signals.h"
+#include "core/staged_file.h"
 #include "crop/boxes.h"
 #include "manifest/dataset.h"
 #include "manifest/manifest.h"
@@ -57,6 +58,12 @@ namespace {
 
 constexpr long kChunk = 1024;  // lines in memory at once
 constexpr const char* kIndex = "index.jsonl";
+
+// A final name crop writes into OUTDIR (for remove_stale_temps).
+bool crop_output_name(const std::string& name, const void*) {
+  auto ends = [&](std::string_view tail) { return name.ends_with(tail); };
+  return name == kIndex || ends(".png") || ends(".npy");
+}
 
 const char* mode_name(CropMode m) {
   return m == CropMode::kSquash        ? "squash"
@@ -105,6 +112,12 @@ class Pipeline {
     std::error_code ec;
     fs::create_directories(o.outdir, ec);
     if (!fs::is_directory(o.outdir, ec)) throw Error(o.outdir, 0, "cannot make the folder");
+    // Held until the run ends: a second crop into the folder refuses at once, and the
+    // temporaries of a killed run can be removed as nobody else's.
+    lock_.emplace(o.outdir, "another 'tinyprep crop' is writing into this folder");
+    if (size_t n = remove_stale_temps(o.outdir, crop_output_name, nullptr))
+      note(o.outdir, 0,
+           "removed " + std::to_string(n) + " temporary files of an earlier, killed run");
     prefix_ = fs::path(o.outdir).lexically_normal().generic_string();
     if (prefix_ == ".") prefix_.clear();
     if (!prefix_.empty() && prefix_.back() != '/') prefix_ += '/';
@@ -403,6 +416,7 @@ class Pipeline {
   }
 
   const CropOptions& o_;
+  std::optional<FolderLock> lock_;  // OUTDIR's, for the whole run
   ManifestReader reader_;
   ManifestWriter writer_;
   fs::path cwd_;

@@ -16,6 +16,7 @@
 #include "core/parallel.h"
 #include "core/progress.h"
 #include "core/signals.h"
+#include "core/staged_file.h"
 #include "imu/csv_file.h"
 #include "manifest/dataset.h"
 #include "manifest/manifest.h"
@@ -29,6 +30,11 @@ namespace {
 // Takes read and cut together: bounded memory (a take may be an hour of audio).
 constexpr long kChunk = 16;
 constexpr int64_t kDefaultTriggerRows = 119;
+
+// A final name of a clip segment writes (for remove_stale_temps).
+bool clip_output_name(const std::string& name, const void*) {
+  return name.ends_with(".wav") || name.ends_with(".csv");
+}
 
 std::string fixed(double x, int decimals) {
   char buf[64];
@@ -112,6 +118,16 @@ class Pipeline {
       throw Error(o.outdir, 0, "is a file; -o names the folder clips go to");
     fs::create_directories(o.outdir, ec);
     if (ec) throw Error(o.outdir, 0, "cannot make the folder: " + ec.message());
+    // Held until the run ends: a second segment into the folder refuses at once, and the
+    // temporaries of a killed run (in OUTDIR and its label folders) are removed.
+    lock_.emplace(o.outdir, "another 'tinyprep segment' is writing into this folder");
+    size_t removed = remove_stale_temps(o.outdir, clip_output_name, nullptr);
+    for (const auto& entry : fs::directory_iterator(o.outdir, ec))
+      if (entry.is_directory(ec))
+        removed += remove_stale_temps(entry.path().string(), clip_output_name, nullptr);
+    if (removed)
+      note(o.outdir, 0,
+           "removed " + std::to_string(removed) + " temporary files of an earlier, killed run");
   }
 
   SegmentResult run() {
@@ -495,6 +511,7 @@ class Pipeline {
   }
 
   const SegmentOptions& o_;
+  std::optional<FolderLock> lock_;  // OUTDIR's, for the whole run
   ManifestReader reader_;
   ManifestWriter writer_;
   fs::path cwd_;
