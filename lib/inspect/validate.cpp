@@ -1,11 +1,13 @@
 #include "inspect/validate.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <map>
 #include <set>
 #include <unordered_map>
 
+#include "array/npy_rows.h"
 #include "audio/audio_file.h"
 #include "core/error.h"
 #include "core/hash.h"
@@ -127,11 +129,13 @@ Json ValidateReport::to_json() const {
                         {"id", p.id},
                         {"file", p.file},
                         {"message", p.what}});
-  return Json{{"ok", errors() == 0},
-              {"samples", samples},
-              {"errors", errors()},
-              {"warnings", warnings()},
-              {"problems", list}};
+  Json doc{{"ok", errors() == 0},
+           {"samples", samples},
+           {"errors", errors()},
+           {"warnings", warnings()},
+           {"problems", list}};
+  if (!unreferenced_parts.empty()) doc["unreferenced_parts"] = unreferenced_parts;
+  return doc;
 }
 
 // ---- Checks ---------------------------------------------------------------------------------
@@ -302,6 +306,75 @@ void check_line(Checked& c, const Context& ctx) {
   }
 }
 
+// A packed feature part named by `features.path` with a `row`: read once (header and size).
+struct PartState {
+  std::optional<NpyPartInfo> info;
+  std::string error;  ///< why it cannot be read
+};
+
+// A `features` field with "row": i names row i of a stacked part: the part must be there, have
+// that row, and hold its bytes (not cut short behind the manifest's back).
+void check_packed_features(const Sample& s, const std::string& id,
+                           std::map<std::string, PartState>& parts, ValidateReport& report) {
+  auto f = s.json.find("features");
+  if (f == s.json.end() || !f->is_object()) return;
+  auto path = f->find("path");
+  auto row = f->find("row");
+  if (path == f->end() || !path->is_string() || row == f->end()) return;
+  const std::string rel = path->get<std::string>();
+  auto add = [&](const std::string& what) {
+    report.problems.push_back(Problem{true, s.source, s.line, id, rel, "features: " + what});
+  };
+  if (!row->is_number_unsigned()) return add("'row' must be a non-negative integer");
+  const size_t r = row->get<size_t>();
+  const std::string part = s.resolve(rel).lexically_normal().string();
+  auto [it, fresh] = parts.try_emplace(part);
+  PartState& state = it->second;
+  if (fresh) {
+    try {
+      state.info = inspect_npy_part(part);
+    } catch (const Error& e) {
+      state.error = e.what();
+    }
+  }
+  if (!state.info)
+    return add("row " + std::to_string(r) + " of a part that cannot be read: " + state.error);
+  const NpyPartInfo& info = *state.info;
+  if (r >= info.rows)
+    return add("the part has " + std::to_string(info.rows) + " rows (shape " +
+               shape_text(info.header.shape) + "), no row " + std::to_string(r));
+  if (r >= info.complete_rows)
+    return add("the part is truncated: data for " + std::to_string(info.complete_rows) + " of " +
+               std::to_string(info.rows) + " rows, row " + std::to_string(r) + " is missing");
+}
+
+// Parts (part-*.npy) in the folders of the parts the lines name that no line names: left by an
+// earlier run (--force, a shrunk manifest), safe to delete unless another manifest uses them.
+void report_unreferenced_parts(const std::map<std::string, PartState>& parts,
+                               const std::string& manifest, ValidateReport& report) {
+  std::set<fs::path> folders;
+  for (const auto& [part, state] : parts) folders.insert(fs::path(part).parent_path());
+  for (const fs::path& folder : folders) {
+    std::error_code ec;
+    std::vector<std::string> found;
+    for (const auto& entry : fs::directory_iterator(folder.empty() ? "." : folder, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind("part-", 0) != 0 || name.size() < 9 ||
+          name.compare(name.size() - 4, 4, ".npy") != 0)
+        continue;
+      const std::string path = (folder / name).string();
+      if (!parts.count(path)) found.push_back(path);
+    }
+    std::sort(found.begin(), found.end());
+    for (const std::string& path : found) {
+      report.unreferenced_parts.push_back(path);
+      report.problems.push_back(Problem{false, manifest, 0, "", path,
+                                        "feature part referenced by no line of this manifest "
+                                        "(delete it unless another manifest uses it)"});
+    }
+  }
+}
+
 }  // namespace
 
 ValidateReport validate_manifest(const ValidateOptions& o) {
@@ -345,6 +418,7 @@ ValidateReport validate_manifest(const ValidateOptions& o) {
   std::unordered_map<std::string, Content> contents;
   std::map<std::string, long> image_sizes, rates;
   std::string first_size;
+  std::map<std::string, PartState> parts;  // packed feature parts the lines name
 
   long lines = 0;  // lines read, samples or not
   Progress progress("validate");
@@ -426,9 +500,11 @@ ValidateReport validate_manifest(const ValidateOptions& o) {
                              " of earlier images (mixed image sizes)");
           }
           if (c.sample_rate) ++rates[std::to_string(c.sample_rate)];
+          check_packed_features(c.sample, c.id, parts, report);
         });
   }
   progress.finish();
+  report_unreferenced_parts(parts, reader.name(), report);
   if (lines == 0)
     report.problems.push_back(Problem{false, reader.name(), 0, "", "", "manifest has no samples"});
   if (rates.size() > 1 && !ctx.expect) {

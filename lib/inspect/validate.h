@@ -47,6 +47,8 @@ struct ValidateOptions {
 struct ValidateReport {
   long samples = 0;
   std::vector<Problem> problems;
+  /// Packed feature parts (part-*.npy) beside the ones the lines name that no line names.
+  std::vector<std::string> unreferenced_parts;
   long errors() const;
   long warnings() const;
   Json to_json() const;
