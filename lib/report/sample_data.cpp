@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "array/npy.h"
+#include "array/npy_rows.h"
 #include "audio/spectral.h"
 #include "core/error.h"
 
@@ -46,16 +47,17 @@ Matrix read_feature_matrix(const Sample& sample) {
   const Json& f = sample.json.at("features");
   if (!f.is_object() || !f.contains("path") || !f["path"].is_string())
     sample.fail("features: no path");
-  NpyArray a = read_npy(sample.resolve(f["path"].get<std::string>()).string());
-  std::vector<size_t> shape = a.shape;
-  size_t offset = 0;
-  if (auto row = f.find("row"); row != f.end() && row->is_number_integer()) {
-    long r = row->get<long>();
-    if (shape.empty() || r < 0 || size_t(r) >= shape[0])
-      sample.fail("features: row " + std::to_string(r) + " is not in " + shape_text(shape));
-    shape.erase(shape.begin());
-    offset = size_t(r) * element_count(shape);
+  const std::string path = sample.resolve(f["path"].get<std::string>()).string();
+  // Packed layout: only the sample's row of its part is read, not the whole part.
+  NpyArray a;
+  if (auto row = f.find("row"); row != f.end()) {
+    if (!row->is_number_unsigned()) sample.fail("features: 'row' must be a non-negative integer");
+    a = read_npy_row(path, row->get<size_t>());
+  } else {
+    a = read_npy(path);
   }
+  std::vector<size_t> shape = a.shape;
+  const size_t offset = 0;
   while (shape.size() > 2 && shape.back() == 1) shape.pop_back();
   if (shape.size() > 2)
     sample.fail("features: cannot show an array of shape " + shape_text(a.shape));

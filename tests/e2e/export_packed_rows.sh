@@ -1,7 +1,7 @@
 # export of packed features (issue 16): a `features` field with "row": i names row i of a stacked
 # part (np.load(path)[row]). The parts here are stacked by NumPy from per-sample .npy files; the
 # TFRecord and HDF5 exports of the packed manifest are byte-identical to those of the per-sample
-# one (-j 1 and -j 2), and a part truncated or deleted behind the manifest's back is named with
+# one (-j 1 and -j 2), plot draws the same spectrogram, and a part truncated or deleted behind the manifest's back is named with
 # the line, the sample and its row.
 source "$(dirname "$0")/lib.sh"
 "$PY" "$SOURCE_DIR/tests/e2e/export_fixtures.py" fsdd-features "$TEST_DATA/fsdd" d --limit 40
@@ -62,6 +62,15 @@ done
 # (tinyprep.json records the command line, -j included.)
 diff -r -x tinyprep.json packed-tf-1 packed-tf-2 >/dev/null ||
   fail "packed TFRecord export differs between -j 1 and -j 2"
+
+# plot and report read the row too: the same spectrogram (SVG) of a sample in either layout.
+for id in 0_george_0 1_george_3; do
+  for layout in feats packed; do
+    cp "d/$layout.jsonl" d/m.jsonl
+    tp plot spectrogram d/m.jsonl --id "$id" -o "$layout-$id.svg" 2>/dev/null
+  done
+  cmp -s "feats-$id.svg" "packed-$id.svg" || fail "$id: the spectrogram of the packed layout differs"
+done
 
 # A row past the part's end, and a row that is not a count.
 "$PY" - <<'PY'
