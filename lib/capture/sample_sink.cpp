@@ -17,6 +17,7 @@
 #include "core/hash.h"
 #include "core/io.h"
 #include "core/staged_file.h"
+#include "image/crop_image.h"
 
 namespace tinyprep {
 namespace fs = std::filesystem;
@@ -160,7 +161,8 @@ std::string SampleSink::write(const Payload& sample) {
       csv["rate"] = t->rate;
     return place(".csv", text, facts("csv", std::move(csv)));
   }
-  if (const auto* f = std::get_if<FrameSample>(&sample)) return write_image(rgb565_to_rgb(*f));
+  if (const auto* f = std::get_if<FrameSample>(&sample))
+    return write_image(rgb565_to_image(f->rgb565, f->width, f->height));
   const auto& a = std::get<AudioSample>(sample);
   Json audio{{"sample_rate", a.sample_rate},
              {"channels", a.channels},
@@ -294,20 +296,6 @@ void SampleSink::summary(const std::string& details) {
                      (kept_ == 1 ? " sample" : " samples") + " of '" + options_.label + "' in " +
                      options_.dataset;
   note(options_.source, 0, details.empty() ? what : what + " (" + details + ")");
-}
-
-Image rgb565_to_rgb(const FrameSample& frame) {
-  Image out{ImageInfo{frame.width, frame.height, 3, 8}, {}};
-  out.pixels.resize(size_t(frame.width) * frame.height * 3);
-  auto* px = reinterpret_cast<unsigned char*>(out.pixels.data());
-  for (size_t i = 0; i < size_t(frame.width) * frame.height; ++i) {
-    uint16_t v = frame.rgb565[i];
-    unsigned r = v >> 11, g = (v >> 5) & 0x3f, b = v & 0x1f;
-    px[3 * i + 0] = static_cast<unsigned char>(r << 3 | r >> 2);
-    px[3 * i + 1] = static_cast<unsigned char>(g << 2 | g >> 4);
-    px[3 * i + 2] = static_cast<unsigned char>(b << 3 | b >> 2);
-  }
-  return out;
 }
 
 std::string utc_timestamp() {

@@ -66,10 +66,6 @@ class SampleSink {
   int uncaught_ = 0;  // std::uncaught_exceptions() when made
 };
 
-/// RGB565 pixels as an 8-bit RGB image, each channel widened by repeating its top bits
-/// (0x1f -> 0xff, 0x00 -> 0x00).
-Image rgb565_to_rgb(const FrameSample& frame);
-
 /// Now in UTC as ISO-8601 with milliseconds: "2026-03-01T12:34:56.789Z".
 std::string utc_timestamp();
 

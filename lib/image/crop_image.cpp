@@ -62,21 +62,37 @@ void check_frame_size(std::string_view bytes, int width, int height, size_t byte
 
 }  // namespace
 
-Image rgb565_to_image(std::string_view bytes, int width, int height, const std::string& name) {
-  check_frame_size(bytes, width, height, 2, name);
+namespace {
+
+// Widens n RGB565 values, pixel(i) each, to 8-bit RGB by repeating each channel's top bits
+// (0x1f -> 0xff, 0x00 -> 0x00).
+template <typename Pixel>
+Image widen_rgb565(int width, int height, Pixel pixel) {
   Image out{ImageInfo{width, height, 3, 8}, {}};
   const size_t n = size_t(width) * height;
   out.pixels.resize(n * 3);
-  auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
   auto* px = reinterpret_cast<unsigned char*>(out.pixels.data());
   for (size_t i = 0; i < n; ++i) {
-    unsigned v = unsigned(in[2 * i]) << 8 | in[2 * i + 1];
-    unsigned r = v >> 11, g = (v >> 5) & 0x3f, b = v & 0x1f;
+    const unsigned v = pixel(i);
+    const unsigned r = v >> 11, g = (v >> 5) & 0x3f, b = v & 0x1f;
     px[3 * i + 0] = static_cast<unsigned char>(r << 3 | r >> 2);
     px[3 * i + 1] = static_cast<unsigned char>(g << 2 | g >> 4);
     px[3 * i + 2] = static_cast<unsigned char>(b << 3 | b >> 2);
   }
   return out;
+}
+
+}  // namespace
+
+Image rgb565_to_image(std::string_view bytes, int width, int height, const std::string& name) {
+  check_frame_size(bytes, width, height, 2, name);
+  auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
+  return widen_rgb565(width, height,
+                      [in](size_t i) { return unsigned(in[2 * i]) << 8 | in[2 * i + 1]; });
+}
+
+Image rgb565_to_image(std::span<const uint16_t> pixels, int width, int height) {
+  return widen_rgb565(width, height, [pixels](size_t i) { return unsigned(pixels[i]); });
 }
 
 Image gray8_to_image(std::string_view bytes, int width, int height, const std::string& name) {

@@ -4,7 +4,9 @@
 // done by OpenCV in libtinyprep_opencv.so (image_codec.h), loaded on first use.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -91,6 +93,8 @@ Image crop_image(const Image& image, const CropRequest& request, const std::stri
 /// each channel's top bits (as `capture serial --mode ov767x-*` stores them); throws Error
 /// naming `name` when `bytes` is not width * height pixels.
 Image rgb565_to_image(std::string_view bytes, int width, int height, const std::string& name);
+/// The same from pixel values (as a serial frame parser holds them): width * height of them.
+Image rgb565_to_image(std::span<const uint16_t> pixels, int width, int height);
 
 /// A raw 8-bit grayscale frame; throws Error naming `name` when the size does not match.
 Image gray8_to_image(std::string_view bytes, int width, int height, const std::string& name);
