@@ -16,6 +16,7 @@
 #include "capture/stream_capture.h"
 #include "core/diag.h"
 #include "core/error.h"
+#include "core/parse.h"
 #include "core/signals.h"
 #include "manifest/dataset.h"
 
@@ -306,15 +307,6 @@ int finish_capture(const CaptureResult& result, SampleSink& sink) {
   }
   std::string what = "nothing captured" + (details.empty() ? "" : " (" + details + ")");
   throw Error(sink.options().source, 0, what, stopped ? ExitCode::kInterrupted : ExitCode::kData);
-}
-
-void parse_size(const std::string& text, const std::string& option, int* width, int* height) {
-  int w = 0, h = 0, used = 0;
-  if (std::sscanf(text.c_str(), "%dx%d%n", &w, &h, &used) != 2 ||
-      used != static_cast<int>(text.size()) || w <= 0 || h <= 0 || w > 16384 || h > 16384)
-    throw usage_error(option + " must be WIDTHxHEIGHT (e.g. 176x144), not '" + text + "'");
-  *width = w;
-  *height = h;
 }
 
 std::string unescape(const std::string& text) {

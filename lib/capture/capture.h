@@ -84,9 +84,6 @@ struct CaptureResult {
 /// source when nothing was captured (exit 1, or 130 after Ctrl-C or SIGTERM).
 int finish_capture(const CaptureResult& result, SampleSink& sink);
 
-/// "176x144" -> 176, 144; throws a usage error naming `option` otherwise.
-void parse_size(const std::string& text, const std::string& option, int* width, int* height);
-
 /// "live\r" as typed on a command line ("\r", "\n", "\t", "\\", "\xHH") -> the bytes.
 std::string unescape(const std::string& text);
 

@@ -43,4 +43,9 @@ T parse_number(std::string_view text, std::string_view what) {
   return *value;
 }
 
+/// "WIDTHxHEIGHT" ("176x144") -> width, height, each 1 to 16384; throws usage_error naming
+/// `option` ("--size must be WIDTHxHEIGHT (e.g. <example>), not 'big'") otherwise.
+void parse_size(const std::string& text, const std::string& option, int* width, int* height,
+                std::string_view example = "176x144");
+
 }  // namespace tinyprep

@@ -25,18 +25,7 @@ namespace tinyprep {
 namespace fs = std::filesystem;
 
 void parse_crop_size(const std::string& text, CropSpec& spec) {
-  const std::string what = "--size must be WIDTHxHEIGHT (e.g. 96x96), not '" + text + "'";
-  size_t x = text.find('x');
-  if (x == std::string::npos) throw usage_error(what);
-  size_t used = 0;
-  auto w = read_number<int>(std::string_view(text).substr(0, x), used);
-  if (!w || used != x) throw usage_error(what);
-  auto h = read_number<int>(std::string_view(text).substr(x + 1), used);
-  if (!h || used != text.size() - x - 1) throw usage_error(what);
-  if (*w < 1 || *h < 1 || *w > 16384 || *h > 16384)
-    throw usage_error("--size: each side must be 1 to 16384 pixels, not '" + text + "'");
-  spec.width = *w;
-  spec.height = *h;
+  parse_size(text, "--size", &spec.width, &spec.height, "96x96");
 }
 
 CropMode parse_crop_mode(const std::string& text) {

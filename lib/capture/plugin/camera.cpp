@@ -14,6 +14,7 @@
 #include "capture/capture.h"
 #include "capture/sample_sink.h"
 #include "core/error.h"
+#include "core/parse.h"
 #include "core/signals.h"
 #include "image/image_file.h"
 
