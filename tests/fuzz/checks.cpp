@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "imu/csv_file.h"
 #include "manifest/fast_json.h"
+#include "manifest/manifest.h"
 #include "segment/label_track.h"
 
 namespace tinyprep::fuzz {
@@ -26,29 +27,15 @@ namespace {
 
 // ---- manifest line -------------------------------------------------------------------------
 
-// Arrays and objects nested deeper than this are rejected by the manifest reader by design
-// (its nesting limit), whatever nlohmann would make of them.
-constexpr int kReaderDepthLimit = 512;
-
-int max_depth(std::string_view text) {
-  int depth = 0, deepest = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
+// Arrays and objects nested deeper than kMaxJsonDepth are refused by the manifest reader by
+// design (its check_json_depth, before parsing), whatever nlohmann would make of them.
+bool too_deep_for_reader(std::string_view text) {
+  try {
+    check_json_depth(text, "fuzz", 1);
+    return false;
+  } catch (const Error&) {
+    return true;
   }
-  return deepest;
 }
 
 }  // namespace
@@ -57,7 +44,7 @@ void check_manifest_line(std::string_view text) {
   using Json = nlohmann::ordered_json;
   Json fast;
   const bool fast_ok = parse_json_fast(text, fast);
-  if (max_depth(text) > kReaderDepthLimit) {
+  if (too_deep_for_reader(text)) {
     if (fast_ok) diverge("the fast parser accepts a line nested deeper than the reader's limit");
     return;
   }
