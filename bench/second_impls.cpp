@@ -137,11 +137,7 @@ std::string shuffle_deflate_zlib_strategies(std::string_view data, size_t elemen
   const std::string shuffled = shuffle_bytes(data, element);
   const size_t plane_size = element > 1 ? data.size() / element : 0;
   std::string out(shuffled.size() + shuffled.size() / 500 + 1024, '\0');
-  unsigned flevel = level < 2 ? 0 : level < 6 ? 1 : level == 6 ? 2 : 3;
-  unsigned header = (0x78u << 8) | (flevel << 6);
-  header += 31 - header % 31;
-  out[0] = static_cast<char>(header >> 8);
-  out[1] = static_cast<char>(header & 0xff);
+  out.replace(0, 2, zlib_header(level));
   z_stream z{};
   if (deflateInit2(&z, 0, Z_DEFLATED, -15, mem_level, Z_DEFAULT_STRATEGY) != Z_OK)
     throw Error("deflateInit2");
@@ -157,10 +153,7 @@ std::string shuffle_deflate_zlib_strategies(std::string_view data, size_t elemen
   };
   for (size_t k = 0; plane_size && k < element; ++k) {
     std::string_view plane = std::string_view(shuffled).substr(done, plane_size);
-    size_t zeros = 0;
-    while (zeros < plane.size() && plane[plane.size() - 1 - zeros] == 0) ++zeros;
-    if (zeros < 4096) zeros = 0;
-    std::string_view body = plane.substr(0, plane.size() - zeros);
+    const auto [body, zeros] = split_plane(plane);
     PlaneCoding how = plane_coding(body);
     if (how == PlaneCoding::kMatches) break;
     feed(body, how == PlaneCoding::kStored ? 0 : 1,

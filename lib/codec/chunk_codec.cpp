@@ -248,17 +248,26 @@ PlaneCoding plane_coding(std::string_view plane) {
   return PlaneCoding::kMatches;
 }
 
+PlaneParts split_plane(std::string_view plane) {
+  size_t zeros = 0;
+  while (zeros < plane.size() && plane[plane.size() - 1 - zeros] == 0) ++zeros;
+  if (zeros < 4096) zeros = 0;
+  return {plane.substr(0, plane.size() - zeros), zeros};
+}
+
+std::string zlib_header(int level) {
+  const unsigned flevel = level < 2 ? 0 : level < 6 ? 1 : level == 6 ? 2 : 3;
+  unsigned header = (0x78u << 8) | (flevel << 6);
+  header += 31 - header % 31;
+  return {static_cast<char>(header >> 8), static_cast<char>(header & 0xff)};
+}
+
 std::string shuffle_deflate_zlib(std::string_view data, size_t element_size, int level) {
   std::string shuffled = shuffle_bytes(data, element_size);
   const size_t plane_size = element_size > 1 ? data.size() / element_size : 0;
   std::string out;
   out.reserve(shuffled.size() + shuffled.size() / 1000 + 64);
-  // The zlib header (RFC 1950) as zlib and libdeflate write it for `level`: FLEVEL, FCHECK.
-  unsigned flevel = level < 2 ? 0 : level < 6 ? 1 : level == 6 ? 2 : 3;
-  unsigned header = (0x78u << 8) | (flevel << 6);
-  header += 31 - header % 31;
-  out.push_back(static_cast<char>(header >> 8));
-  out.push_back(static_cast<char>(header & 0xff));
+  out += zlib_header(level);
   // Leading planes without matches to find are stored or Huffman-coded here; the first plane
   // with matches and everything after it go to the match finder, whose last block is final.
   // The zeros that pad the last chunk of a dataset end each plane: they are judged apart.
@@ -266,10 +275,7 @@ std::string shuffle_deflate_zlib(std::string_view data, size_t element_size, int
   size_t done = 0;
   for (size_t k = 0; plane_size && k < element_size; ++k) {
     std::string_view plane = std::string_view(shuffled).substr(done, plane_size);
-    size_t zeros = 0;
-    while (zeros < plane.size() && plane[plane.size() - 1 - zeros] == 0) ++zeros;
-    if (zeros < 4096) zeros = 0;
-    std::string_view body = plane.substr(0, plane.size() - zeros);
+    const auto [body, zeros] = split_plane(plane);
     PlaneCoding how = plane_coding(body);
     if (how == PlaneCoding::kMatches) break;
     if (how == PlaneCoding::kStored)

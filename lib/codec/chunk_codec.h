@@ -29,6 +29,18 @@ std::string shuffle_deflate_zlib(std::string_view data, size_t element_size, int
 enum class PlaneCoding { kStored, kLiterals, kMatches };
 PlaneCoding plane_coding(std::string_view plane);
 
+/// A byte plane as shuffle_deflate_zlib judges it: the zeros that end it (the padding of a last
+/// chunk) apart when there are 4,096 or more of them, else none, and the body before them.
+struct PlaneParts {
+  std::string_view body;
+  size_t zeros = 0;
+};
+PlaneParts split_plane(std::string_view plane);
+
+/// The two bytes of the zlib header (RFC 1950: CMF, FLG with FLEVEL and FCHECK) that zlib and
+/// libdeflate write for `level`.
+std::string zlib_header(int level);
+
 /// One gzip member (RFC 1952) holding `data` compressed at `level`; libdeflate when built with
 /// it, else zlib. Throws Error on failure.
 std::string gzip_member(std::string_view data, int level);
