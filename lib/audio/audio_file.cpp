@@ -27,7 +27,6 @@ struct Sndfile : Library {
   TINYPREP_LIBRARY_FUNCTION(readf_float, sf_readf_float);
   TINYPREP_LIBRARY_FUNCTION(readf_short, sf_readf_short);
   TINYPREP_LIBRARY_FUNCTION(writef_short, sf_writef_short);
-  TINYPREP_LIBRARY_FUNCTION(write_sync, sf_write_sync);
 };
 
 const Sndfile& sf() {
