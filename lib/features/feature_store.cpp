@@ -73,6 +73,10 @@ FeatureStore::FeatureStore(const std::string& dir, const FeatureConfig& config, 
     throw Error(dir, 0, "is a file; -o names the feature folder");
   fs::create_directories(dir, ec);
   if (ec) throw Error(dir, 0, "cannot make the folder: " + ec.message());
+  // Refused before anything is computed (a read-only disk), as opening a lock file for writing
+  // in it once did; the lock itself is on the folder and needs no write access.
+  if (::access(dir.c_str(), W_OK) != 0)
+    throw Error(dir, 0, "cannot write into the folder: " + errno_text());
   lock_.emplace(dir, "another 'tinyprep features' is writing into this folder");
   dir_fd_.fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir_fd_.fd < 0) throw Error(dir, 0, "cannot open: " + errno_text());
