@@ -53,7 +53,7 @@ TEST_CASE("IMU axes are accelerometer or gyroscope by name", "[features][imu]") 
     CHECK(imu_axis_kind(u) == ImuAxisKind::kUnknown);
 }
 
-TEST_CASE("--range and --axes are parsed and checked", "[features][imu]") {
+TEST_CASE("imu: --range and --axes are parsed and checked", "[features][imu]") {
   auto r = parse_imu_ranges("aX:-4:4, gY:-250.5:250", "--range");
   CHECK(r.size() == 2);
   CHECK(r["aX"] == ImuRange{-4, 4});
