@@ -252,9 +252,18 @@ void ForwarderParser::line(std::string_view raw, double now_s) {
       return stray(text);
     }
     device_names_ = names;
-    axes_ = !options_.axes.empty() ? options_.axes
-            : options_.named       ? names
-                                   : numbered_names("v", values.size());
+    // A header line of numbers ("1:0.5 2:0.7" gives "1,2") would be read back as a row.
+    bool names_are_text = false;
+    for (const auto& n : names)
+      names_are_text = names_are_text || parse_csv_number(n) == CsvNumber::kNotNumber;
+    if (options_.named && options_.axes.empty() && !names_are_text)
+      message(
+          "the plotter's names are numbers, which a CSV header cannot hold: naming the "
+          "columns v1..v" +
+          std::to_string(values.size()) + " (--axes names them)");
+    axes_ = !options_.axes.empty()             ? options_.axes
+            : options_.named && names_are_text ? names
+                                               : numbered_names("v", values.size());
   }
   if (values.size() != axes_.size() || names != device_names_) return stray(text);
 
