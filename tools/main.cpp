@@ -21,6 +21,8 @@
 namespace tinyprep {
 namespace {
 
+std::vector<std::string> g_command_args;  // argv, set once by run()
+
 struct Command {
   const char* name;
   const char* summary;
@@ -88,6 +90,8 @@ int unknown_command(std::string_view name) {
 }
 
 int run(int argc, char** argv) {
+  g_command_args.assign(argv, argv + argc);
+  if (!g_command_args.empty()) g_command_args[0] = "tinyprep";
   if (argc < 2) {
     print_help(stderr);
     return static_cast<int>(ExitCode::kUsage);
@@ -143,6 +147,11 @@ int run(int argc, char** argv) {
 }
 
 }  // namespace
+
+const std::vector<std::string>& command_args() {
+  return g_command_args;
+}
+
 }  // namespace tinyprep
 
 int main(int argc, char** argv) {
