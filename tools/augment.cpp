@@ -70,6 +70,7 @@ int run_augment_command(AugmentCli& cli) {
   read_option(cli, "--contrast", o.contrast);
   read_option(cli, "--rotate", o.rotate);
   read_option(cli, "--random-crop", o.random_crop);
+  if (const std::string* v = value(cli, "--shard")) o.shard = parse_shard(*v);
   run_augment(o);
   return 0;
 }
@@ -88,6 +89,12 @@ Images: --random-crop F (resized back), --rotate DEG, --flip, --brightness, --co
 Copies go to OUTDIR/<label>/<id>+aug<k>.wav|.csv|.png with id <id>+aug<k>; `augment` records the
 seed, the copy index and every value drawn. Each copy is a function of (seed, id, k) alone:
 the same bytes whatever the line order or -j. See docs/augment.md.
+
+--shard K/N: only the lines whose id worker K of N takes (a hash of the id), so N processes
+into one OUTDIR (each with its own -O) together write every copy once; copy names hold the id,
+so workers never write one file. --unknown's choice is made on the whole manifest by every
+worker (the same choice); --silence clips are made by worker 0 alone, which reads every line
+(and the header of its audio) for the counts. Concatenate the manifests.
 )";
 
 }  // namespace
@@ -107,6 +114,7 @@ RunFn setup_augment(CLI::App& app) {
   value_option(app, cli, "--copies", "copies per line (default 1)", "N");
   value_option(app, cli, "--seed", "seed of every draw (default 0)", "S");
   app.add_flag("--all", o.all, "augment every line, not only split=train");
+  value_option(app, cli, "--shard", "worker K of N: only the lines whose id it takes", "K/N");
   app.add_option("--noise", o.noise, "background noise: a folder of audio files or a manifest")
       ->type_name("DIR|MANIFEST");
   value_option(app, cli, "--noise-prob", "share of copies that get noise (default 0.8)");

@@ -9,7 +9,7 @@ namespace {
 
 struct CropCli {
   CropOptions run;
-  std::string preset, size, mode, color, box_pad;
+  std::string preset, size, mode, color, box_pad, shard;
 };
 
 int run_crop_command(CropCli& cli) {
@@ -26,6 +26,7 @@ int run_crop_command(CropCli& cli) {
     throw usage_error("--color must be gray or rgb, not '" + cli.color + "'");
   o.spec.gray = cli.color == "gray";
   if (!cli.box_pad.empty()) o.box_pad = parse_box_pad(cli.box_pad);
+  if (!cli.shard.empty()) o.shard = parse_shard(cli.shard);
   CropResult r = run_crop(o);
   if (r.failed)
     throw Error(std::to_string(r.failed) + " of " + std::to_string(r.samples) +
@@ -45,6 +46,10 @@ RunFn setup_crop(CLI::App& app) {
       "enlarging; gray with ITU-R 601 weights; EXIF orientation honoured; alpha onto black.\n"
       "A line's `box` field ([x, y, w, h] pixels) is cropped first. Re-running skips images\n"
       "already cropped with the same settings.\n\n"
+      "--shard K/N: only the lines whose id worker K of N takes (a hash of the id), so N\n"
+      "processes into one OUTDIR (each with its own -O) together crop every line once; each\n"
+      "locks its shard only and keeps its own OUTDIR/index.shard-K-of-N.jsonl (a later run\n"
+      "without --shard merges them into index.jsonl). Concatenate the N manifests.\n\n"
       "Modes: squash (ignore aspect), fit-shortest (centre-crop), fit-longest (letterbox).\n"
       "Presets: person_detection (96x96 gray fit-shortest), ei-96 (96x96 RGB fit-shortest).\n\n"
       "Examples:\n"
@@ -65,6 +70,8 @@ RunFn setup_crop(CLI::App& app) {
                  "boxes from a COCO-style JSON or a CSV file,x,y,w,h,label: a line per box");
   app.add_option("-j,--jobs", cli->run.jobs, "threads (default 0: all cores)");
   app.add_flag("--force", cli->run.force, "replace --output");
+  app.add_option("--shard", cli->shard, "worker K of N: only the lines whose id it takes")
+      ->type_name("K/N");
   return [cli] { return run_crop_command(*cli); };
 }
 

@@ -12,7 +12,7 @@ namespace {
 
 struct SegmentCli {
   SegmentOptions run;
-  std::string mode;
+  std::string mode, shard;
   std::map<std::string, std::string> numbers;  ///< numeric options as typed, read by parse.h
 };
 
@@ -46,6 +46,7 @@ int run_segment_command(SegmentCli& cli) {
   read_option(cli, "--pre-rows", r.pre_rows);
   read_option(cli, "--rate", r.rate);
   read_option(cli, "--jobs", r.jobs);
+  if (!cli.shard.empty()) r.shard = parse_shard(cli.shard);
   run_segment(r);
   return 0;
 }
@@ -69,6 +70,10 @@ input's own lines for CSV) and gets a manifest line with the take's label, group
 source (the take's id), offset_ms, length_ms (CSV: also offset_rows and rows). Clip ids are
 <take id>@<offset_ms>: re-running gives the same files and lines. CSV offsets in ms need the
 rate: the line's csv.rate, or --rate.
+
+--shard K/N: only the takes whose id worker K of N takes (a hash of the id), so N processes
+into one OUTDIR (each with its own -O) together cut every take once; clip names hold the take's
+id, so workers never write one file, and each locks its shard only. Concatenate the manifests.
 )";
 
 }  // namespace
@@ -85,6 +90,8 @@ RunFn setup_segment(CLI::App& app) {
   app.add_option("-O,--output", r.output, "manifest to write (default '-': stdout)");
   app.add_flag("--force", r.force, "replace an existing --output");
   number_option(app, cli, "-j,--jobs", "threads (default 0: all cores)");
+  app.add_option("--shard", cli->shard, "worker K of N: only the takes whose id it takes")
+      ->type_name("K/N");
   number_option(app, cli, "--length-ms", "clip length (default 1000)");
   number_option(app, cli, "--hop-ms", "windows: step between windows (default: --length-ms)");
   app.add_flag("--pad", r.pad, "zero-pad clips that run past either end instead of shifting them");

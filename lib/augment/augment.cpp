@@ -82,6 +82,7 @@ struct Noise {
 
 struct Job {
   Sample sample;
+  bool other = false;  // another worker's line (--shard), read by worker 0 for --silence only
   bool selected = false;
   MediaKind kind = MediaKind::kUnknown;
   std::vector<Sample> copies;
@@ -94,6 +95,13 @@ bool time_like(const std::string& name) {
   for (char& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return n == "t" || n == "ms" || n == "millis" || n == "us" || n == "micros" ||
          n.find("time") != std::string::npos;
+}
+
+// A line without a string id goes to worker 0, which reports it.
+bool takes_line(const Shard& shard, const Json& line) {
+  auto id = line.find("id");
+  if (id == line.end() || !id->is_string()) return shard.index == 0;
+  return shard.takes(id->get_ref<const std::string&>());
 }
 
 std::string join_csv(const std::vector<std::string>& names) {
@@ -123,6 +131,10 @@ class Pipeline {
       Sample sample;
       while (static_cast<long>(jobs.size()) < kChunk && next(sample)) {
         Job job;
+        // --shard: another worker's line is left out, except that worker 0 counts it (and
+        // probes its audio) for --silence, whose clips it alone makes.
+        job.other = !takes_line(o_.shard, sample.json);
+        if (job.other && !(o_.silence_pct && o_.shard.index == 0)) continue;
         job.sample = std::move(sample);
         sample = Sample();
         if (prepare(job)) jobs.push_back(std::move(job));
@@ -137,7 +149,7 @@ class Pipeline {
     }
     for (const Sample& copy : copies_) writer_.write(copy);
     copies_.clear();
-    if (o_.silence_pct) add_silence();
+    if (o_.silence_pct && o_.shard.index == 0) add_silence();
     writer_.commit();
     progress.finish();
     std::string text = "wrote " + std::to_string(result_.copies) + " augmented copies of " +
@@ -246,8 +258,13 @@ class Pipeline {
 
   // On the calling thread: --unknown's choice, duplicates, selection. False drops the line.
   bool prepare(Job& job) {
-    ++result_.lines;
     const Sample& s = job.sample;
+    if (job.other) {  // counted for --silence only
+      if (o_.unknown_pct && s.label() == kUnknown && !keep_unknown_.count(s.id())) return false;
+      if (s.json.contains("path")) job.kind = media_kind(s.media_path());
+      return true;
+    }
+    ++result_.lines;
     const std::string id = s.id(), label = s.label();
     if (o_.unknown_pct && label == kUnknown && !keep_unknown_.count(id)) {
       ++result_.dropped;
@@ -534,10 +551,11 @@ class Pipeline {
 
   void emit(Job& job) {
     const Sample& s = job.sample;
-    writer_.write(s);
+    if (!job.other) writer_.write(s);
     const std::string split = s.split();
     ++split_lines_[split];
     if (job.rate > 0) ++split_formats_[split][{job.rate, job.frames}];
+    if (job.other) return;
     if (job.selected) ++augmented_;
     result_.copies += long(job.copies.size());
     for (Sample& c : job.copies) copies_.push_back(std::move(c));

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "core/shard.h"
+
 namespace tinyprep {
 
 /// "LO:HI" option values.
@@ -23,6 +25,7 @@ struct AugmentOptions {
   long copies = 1;
   uint64_t seed = 0;
   bool all = false;  ///< augment every line, not only split=train
+  Shard shard;       ///< --shard K/N: only the lines whose id worker K takes
   // audio
   std::string noise;  ///< DIR of audio files or a MANIFEST of them
   double noise_prob = 0.8;

@@ -48,10 +48,29 @@ namespace {
 constexpr long kChunk = 1024;  // lines in memory at once
 constexpr const char* kIndex = "index.jsonl";
 
+// A worker of --shard K/N keeps its own index (index.shard-K-of-N.jsonl), since workers writing
+// into one OUTDIR at once would replace each other's index.jsonl.
+std::string index_name(const Shard& shard) {
+  if (shard.whole()) return kIndex;
+  return "index.shard-" + std::to_string(shard.index) + "-of-" + std::to_string(shard.count) +
+         ".jsonl";
+}
+
+bool is_shard_index(const std::string& name) {
+  return name.starts_with("index.shard-") && name.ends_with(".jsonl");
+}
+
+// A line without a string id goes to worker 0, which reports it.
+bool takes_line(const Shard& shard, const Json& line) {
+  auto id = line.find("id");
+  if (id == line.end() || !id->is_string()) return shard.index == 0;
+  return shard.takes(id->get_ref<const std::string&>());
+}
+
 // A final name crop writes into OUTDIR (for remove_stale_temps).
 bool crop_output_name(const std::string& name, const void*) {
   auto ends = [&](std::string_view tail) { return name.ends_with(tail); };
-  return name == kIndex || ends(".png") || ends(".npy");
+  return name == kIndex || is_shard_index(name) || ends(".png") || ends(".npy");
 }
 
 const char* mode_name(CropMode m) {
@@ -102,11 +121,22 @@ class Pipeline {
     fs::create_directories(o.outdir, ec);
     if (!fs::is_directory(o.outdir, ec)) throw Error(o.outdir, 0, "cannot make the folder");
     // Held until the run ends: a second crop into the folder refuses at once, and the
-    // temporaries of a killed run can be removed as nobody else's.
-    lock_.emplace(o.outdir, "another 'tinyprep crop' is writing into this folder");
-    if (size_t n = remove_stale_temps(o.outdir, crop_output_name, nullptr))
-      note(o.outdir, 0,
-           "removed " + std::to_string(n) + " temporary files of an earlier, killed run");
+    // temporaries of a killed run can be removed as nobody else's. Workers of --shard K/N lock
+    // their shard only (a lock file .crop-shard-K-of-N.lock), so that they run at once; they
+    // remove only their own files' temporaries, at the end, when they know their files.
+    if (o.shard.whole()) {
+      lock_.emplace(o.outdir, "another 'tinyprep crop' is writing into this folder");
+      if (size_t n = remove_stale_temps(o.outdir, crop_output_name, nullptr))
+        note(o.outdir, 0,
+             "removed " + std::to_string(n) + " temporary files of an earlier, killed run");
+    } else {
+      FolderLock::Options lock;
+      lock.busy =
+          "another 'tinyprep crop --shard " + o.shard.text() + "' is writing into this folder";
+      lock.lock_file = ".crop-shard-" + std::to_string(o.shard.index) + "-of-" +
+                       std::to_string(o.shard.count) + ".lock";
+      lock_.emplace(o.outdir, lock);
+    }
     prefix_ = fs::path(o.outdir).lexically_normal().generic_string();
     if (prefix_ == ".") prefix_.clear();
     if (!prefix_.empty() && prefix_.back() != '/') prefix_ += '/';
@@ -115,7 +145,7 @@ class Pipeline {
                      {"color", o.spec.gray ? "gray" : "rgb"},
                      {"format", o.npy ? "npy" : "png"},
                      {"box_pad", o.box_pad},
-                     {"version", 1}};
+                     {"version", 2}};  // 2: JPEGs decoded reduced
     settings_ = dump_line(settings);
     load_index();
   }
@@ -140,6 +170,15 @@ class Pipeline {
     }
     save_index();
     writer_.commit();
+    if (!o_.shard.whole()) {
+      auto ours = [](const std::string& name, const void* self) {
+        const auto* p = static_cast<const Pipeline*>(self);
+        return p->names_.count(name) > 0 || name == index_name(p->o_.shard);
+      };
+      if (size_t n = remove_stale_temps(o_.outdir, ours, this))
+        note(o_.outdir, 0,
+             "removed " + std::to_string(n) + " temporary files of an earlier, killed run");
+    }
     progress.finish();
     std::string text = "wrote " + std::to_string(result_.written);
     if (result_.skipped)
@@ -154,8 +193,11 @@ class Pipeline {
 
  private:
   bool next(Sample& sample) {
-    check_interrupted();
-    return reader_.next(sample);
+    for (;;) {
+      check_interrupted();
+      if (!reader_.next(sample)) return false;
+      if (takes_line(o_.shard, sample.json)) return true;
+    }
   }
 
   // On the calling thread, in input order: the line's jobs (one per box with --boxes), their
@@ -236,9 +278,9 @@ class Pipeline {
     return PixelRect{int(cx0), int(cy0), int(cx1 - cx0), int(cy1 - cy0)};
   }
 
-  Image decode(const Job& job, std::string_view bytes, const std::string& path, int& orientation) {
+  Image decode(const Job& job, std::string_view bytes, const std::string& path,
+               CropRequest& request) {
     const std::string ext = lower_extension(path);
-    orientation = 1;
     if (ext == ".rgb565" || ext == ".gray") {
       const Json& im = job.sample.json.contains("image") ? job.sample.json["image"] : Json();
       int w = im.is_object() && im.contains("width") && im["width"].is_number_integer()
@@ -250,8 +292,7 @@ class Pipeline {
       return ext == ".gray" ? gray8_to_image(bytes, w, h, path)
                             : rgb565_to_image(bytes, w, h, path);
     }
-    orientation = exif_orientation(bytes);
-    return decode_image(bytes, path);
+    return decode_for_crop(bytes, job.box.has_value(), request, path);
   }
 
   void work(Job& job) {
@@ -270,12 +311,11 @@ class Pipeline {
         box_text = dump_line(Json{job.box->x, job.box->y, job.box->width, job.box->height});
       job.made.key = sha256_hex(settings_ + "\n" + sha + "\n" + box_text);
       if (lookup(job)) return;
-      int orientation = 1;
-      Image image = decode(job, bytes, path, orientation);
-      CropRequest request{o_.spec, orientation, std::nullopt};
+      CropRequest request{o_.spec, 1, std::nullopt};
+      Image image = decode(job, bytes, path, request);
       if (job.box) {
         int w = image.info.width, h = image.info.height;
-        oriented_size(orientation, w, h);
+        oriented_size(request.orientation, w, h);
         request.box = place_box(job, w, h);
       }
       Image out = crop_image(image, request, path);
@@ -369,8 +409,30 @@ class Pipeline {
     return {{"width", m.width}, {"height", m.height}, {"channels", m.channels}};
   }
 
+  // index.jsonl, then: a worker of --shard K/N its own index; a whole run the index of every
+  // worker, oldest first (a newer entry for a file wins), merged into index.jsonl by
+  // save_index().
   void load_index() {
-    const std::string path = o_.outdir + "/" + kIndex;
+    load_index_file(kIndex);
+    if (!o_.shard.whole()) {
+      load_index_file(index_name(o_.shard));
+      return;
+    }
+    std::vector<std::pair<fs::file_time_type, std::string>> shards;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(o_.outdir, ec)) {
+      std::string name = entry.path().filename().string();
+      if (is_shard_index(name)) shards.emplace_back(entry.last_write_time(ec), name);
+    }
+    std::sort(shards.begin(), shards.end());
+    for (const auto& [time, name] : shards) {
+      load_index_file(name);
+      shard_indexes_.push_back(name);
+    }
+  }
+
+  void load_index_file(const std::string& name) {
+    const std::string path = o_.outdir + "/" + name;
     std::error_code ec;
     if (!fs::exists(path, ec)) return;
     LineReader lines(path);
@@ -388,10 +450,12 @@ class Pipeline {
     }
   }
 
+  // A worker of --shard K/N writes the entries of its own lines only.
   void save_index() {
     std::map<std::string, const Made*> sorted;  // the same bytes for any -j
-    for (const auto& [file, m] : index_) sorted[file] = &m;
-    Output out(o_.outdir + "/" + kIndex, true);
+    for (const auto& [file, m] : index_)
+      if (o_.shard.whole() || names_.count(file)) sorted[file] = &m;
+    Output out(o_.outdir + "/" + index_name(o_.shard), true);
     for (const auto& [file, m] : sorted)
       out.write(dump_line(Json{{"file", file},
                                {"key", m->key},
@@ -402,6 +466,10 @@ class Pipeline {
                                {"channels", m->channels}}) +
                 "\n");
     out.commit();
+    for (const std::string& name : shard_indexes_) {  // merged into index.jsonl
+      std::error_code ec;
+      fs::remove(o_.outdir + "/" + name, ec);
+    }
   }
 
   const CropOptions& o_;
@@ -414,6 +482,7 @@ class Pipeline {
   std::optional<std::map<std::string, std::vector<LabelledBox>>> boxes_;
   std::unordered_map<std::string, long> names_;
   std::unordered_map<std::string, Made> index_;
+  std::vector<std::string> shard_indexes_;  // workers' indexes a whole run merged
   CropResult result_;
 };
 

@@ -4,6 +4,7 @@
 // `source` the original id and `image` its new facts.
 #include <string>
 
+#include "core/shard.h"
 #include "image/crop_image.h"
 
 namespace tinyprep {
@@ -18,6 +19,7 @@ struct CropOptions {
   std::string boxes_file;  ///< --boxes: one output line per box
   unsigned jobs = 0;       ///< threads, 0 = all cores
   bool force = false;      ///< replace --output
+  Shard shard;             ///< --shard K/N: only the lines whose id worker K takes
 };
 
 struct CropResult {

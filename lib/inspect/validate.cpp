@@ -145,6 +145,7 @@ namespace {
 struct Checked {
   Sample sample;
   bool unreadable = false;  // the line is not a JSON object: problems holds why
+  bool other = false;       // another worker's line (--shard): read, not checked
   std::vector<Problem> problems;
   std::string id, label, sha256;
   std::string size;                    // "96x96x1" for images
@@ -251,6 +252,11 @@ void check_line(Checked& c, const Context& ctx) {
   Checker report(c);
   const Json& j = c.sample.json;
   if (auto id = j.find("id"); id != j.end() && id->is_string()) c.id = id->get<std::string>();
+  if (c.other) {  // what the checks across lines need, as recorded
+    if (auto l = j.find("label"); l != j.end() && l->is_string()) c.label = l->get<std::string>();
+    if (auto h = j.find("sha256"); h != j.end() && h->is_string()) c.sha256 = h->get<std::string>();
+    return;
+  }
   for (const auto& v : Schema::builtin("sample.schema.json").check(j)) report.error("schema: " + v);
   if (auto l = j.find("label"); l != j.end() && l->is_string()) c.label = l->get<std::string>();
   if (c.outside) report.error("path escapes the dataset folder", *c.outside);
@@ -308,9 +314,19 @@ void check_line(Checked& c, const Context& ctx) {
 
 // A packed feature part named by `features.path` with a `row`: read once (header and size).
 struct PartState {
+  bool inspected = false;  ///< false: named by another worker's line only (--shard)
   std::optional<NpyPartInfo> info;
   std::string error;  ///< why it cannot be read
 };
+
+// The part another worker's line names (--shard): known, so not unreferenced; not read.
+void note_packed_part(const Sample& s, std::map<std::string, PartState>& parts) {
+  auto f = s.json.find("features");
+  if (f == s.json.end() || !f->is_object()) return;
+  auto path = f->find("path");
+  if (path == f->end() || !path->is_string() || f->find("row") == f->end()) return;
+  parts.try_emplace(s.resolve(path->get<std::string>()).lexically_normal().string());
+}
 
 // A `features` field with "row": i names row i of a stacked part: the part must be there, have
 // that row, and hold its bytes (not cut short behind the manifest's back).
@@ -328,9 +344,9 @@ void check_packed_features(const Sample& s, const std::string& id,
   if (!row->is_number_unsigned()) return add("'row' must be a non-negative integer");
   const size_t r = row->get<size_t>();
   const std::string part = s.resolve(rel).lexically_normal().string();
-  auto [it, fresh] = parts.try_emplace(part);
-  PartState& state = it->second;
-  if (fresh) {
+  PartState& state = parts[part];
+  if (!state.inspected) {
+    state.inspected = true;
     try {
       state.info = inspect_npy_part(part);
     } catch (const Error& e) {
@@ -395,7 +411,7 @@ ValidateReport validate_manifest(const ValidateOptions& o) {
   ctx.check_hashes = o.check_hashes;
   ctx.dataset_dir = reader.dataset_dir();
   Expectation expect;
-  if (reader.dataset_dir()) {
+  if (reader.dataset_dir() && o.shard.index == 0) {
     // A problem of dataset.json is one problem among the others: the samples are checked too.
     fs::path info = *reader.dataset_dir() / "dataset.json";
     try {
@@ -440,6 +456,10 @@ ValidateReport validate_manifest(const ValidateOptions& o) {
           more = false;
           break;
         }
+        if (o.shard.index != 0) {  // a line that is not JSON has no id: worker 0's
+          ++lines;
+          continue;
+        }
         batch.emplace_back();
         Checked& bad = batch.back();
         bad.unreadable = true;
@@ -450,6 +470,12 @@ ValidateReport validate_manifest(const ValidateOptions& o) {
       }
       if (!more) break;
       batch.emplace_back();
+      if (!o.shard.whole()) {  // a line without a string id is worker 0's, which reports it
+        auto id = s.json.find("id");
+        batch.back().other = id != s.json.end() && id->is_string()
+                                 ? !o.shard.takes(id->get_ref<const std::string&>())
+                                 : o.shard.index != 0;
+      }
       batch.back().sample = std::move(s);  // next() sets every field again
       // Reported, not refused (the reader allows them here); checked while reading since the
       // reader's check is not shared between threads.
@@ -463,6 +489,12 @@ ValidateReport validate_manifest(const ValidateOptions& o) {
           ++lines;
           if (c.unreadable) {
             for (auto& p : c.problems) report.problems.push_back(std::move(p));
+            return;
+          }
+          if (c.other) {  // counts as the first of its content; its own problems are not ours
+            if (!c.sha256.empty())
+              contents.emplace(c.sha256, Content{c.label, c.id, c.sample.line});
+            note_packed_part(c.sample, parts);
             return;
           }
           ++report.samples;
@@ -504,8 +536,8 @@ ValidateReport validate_manifest(const ValidateOptions& o) {
         });
   }
   progress.finish();
-  report_unreferenced_parts(parts, reader.name(), report);
-  if (lines == 0)
+  if (o.shard.index == 0) report_unreferenced_parts(parts, reader.name(), report);
+  if (lines == 0 && o.shard.index == 0)
     report.problems.push_back(Problem{false, reader.name(), 0, "", "", "manifest has no samples"});
   if (rates.size() > 1 && !ctx.expect) {
     std::string list;

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/shard.h"
 #include "manifest/manifest.h"
 
 namespace tinyprep {
@@ -42,6 +43,11 @@ struct ValidateOptions {
   bool check_media = true;            ///< decode every file (off: existence and hashes only)
   bool check_hashes = true;
   unsigned jobs = 0;
+  /// --shard K/N: the lines whose id worker K takes are checked; the others are read for the
+  /// checks across lines (duplicate content: their recorded sha256) but not reported on.
+  /// Problems of the manifest as a whole (dataset.json, unreferenced parts, no samples) are
+  /// worker 0's. Mixed sample rates and image sizes are judged among the worker's lines.
+  Shard shard;
 };
 
 struct ValidateReport {

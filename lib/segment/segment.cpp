@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "audio/audio_file.h"
 #include "core/diag.h"
@@ -34,6 +35,19 @@ constexpr int64_t kDefaultTriggerRows = 119;
 // A final name of a clip segment writes (for remove_stale_temps).
 bool clip_output_name(const std::string& name, const void*) {
   return name.ends_with(".wav") || name.ends_with(".csv");
+}
+
+// A line without a string id goes to worker 0, which reports it.
+bool takes_line(const Shard& shard, const Json& line) {
+  auto id = line.find("id");
+  if (id == line.end() || !id->is_string()) return shard.index == 0;
+  return shard.takes(id->get_ref<const std::string&>());
+}
+
+// The clip file stem of an id without its "@<offset>": the clips of that take start with it.
+std::string take_stem(const std::string& id) {
+  std::string stem = clip_file_stem(id, 0);
+  return stem.substr(0, stem.rfind('@'));
 }
 
 std::string fixed(double x, int decimals) {
@@ -119,14 +133,31 @@ class Pipeline {
     fs::create_directories(o.outdir, ec);
     if (ec) throw Error(o.outdir, 0, "cannot make the folder: " + ec.message());
     // Held until the run ends: a second segment into the folder refuses at once, and the
-    // temporaries of a killed run (in OUTDIR and its label folders) are removed.
-    lock_.emplace(o.outdir, "another 'tinyprep segment' is writing into this folder");
-    size_t removed = remove_stale_temps(o.outdir, clip_output_name, nullptr);
-    for (const auto& entry : fs::directory_iterator(o.outdir, ec))
+    // temporaries of a killed run (in OUTDIR and its label folders) are removed. Workers of
+    // --shard K/N lock their shard only (a lock file .segment-shard-K-of-N.lock), so that they
+    // run at once, and remove only their own takes' temporaries, at the end.
+    if (o.shard.whole()) {
+      lock_.emplace(o.outdir, "another 'tinyprep segment' is writing into this folder");
+      remove_temps(clip_output_name, nullptr);
+    } else {
+      FolderLock::Options lock;
+      lock.busy =
+          "another 'tinyprep segment --shard " + o.shard.text() + "' is writing into this folder";
+      lock.lock_file = ".segment-shard-" + std::to_string(o.shard.index) + "-of-" +
+                       std::to_string(o.shard.count) + ".lock";
+      lock_.emplace(o.outdir, lock);
+    }
+  }
+
+  // The temporaries of killed runs in OUTDIR and its label folders whose final name `ours`.
+  void remove_temps(bool (*ours)(const std::string&, const void*), const void* context) {
+    std::error_code ec;
+    size_t removed = remove_stale_temps(o_.outdir, ours, context);
+    for (const auto& entry : fs::directory_iterator(o_.outdir, ec))
       if (entry.is_directory(ec))
-        removed += remove_stale_temps(entry.path().string(), clip_output_name, nullptr);
+        removed += remove_stale_temps(entry.path().string(), ours, context);
     if (removed)
-      note(o.outdir, 0,
+      note(o_.outdir, 0,
            "removed " + std::to_string(removed) + " temporary files of an earlier, killed run");
   }
 
@@ -150,6 +181,15 @@ class Pipeline {
           });
     }
     writer_.commit();
+    if (!o_.shard.whole())
+      remove_temps(
+          [](const std::string& name, const void* stems) {
+            const size_t at = name.rfind('@');
+            return clip_output_name(name, nullptr) && at != std::string::npos &&
+                   static_cast<const std::unordered_set<std::string>*>(stems)->count(
+                       name.substr(0, at));
+          },
+          &stems_);
     progress.finish();
     note("cut " + std::to_string(result_.takes) + (result_.takes == 1 ? " take" : " takes") +
          " into " + std::to_string(result_.clips) + (result_.clips == 1 ? " clip" : " clips") +
@@ -159,12 +199,15 @@ class Pipeline {
 
  private:
   bool next(Sample& sample) {
-    check_interrupted();
-    try {
-      return reader_.next(sample);
-    } catch (const Error&) {
+    for (;;) {
       check_interrupted();
-      throw;
+      try {
+        if (!reader_.next(sample)) return false;
+      } catch (const Error&) {
+        check_interrupted();
+        throw;
+      }
+      if (takes_line(o_.shard, sample.json)) return true;
     }
   }
 
@@ -172,6 +215,7 @@ class Pipeline {
   void prepare(Take& take) {
     const std::string id = take.sample.id();
     auto [it, fresh] = ids_.emplace(id, take.sample.line);
+    if (!o_.shard.whole()) stems_.insert(take_stem(id));
     if (!fresh)
       take.sample.fail("duplicate id '" + id + "' (also on line " + std::to_string(it->second) +
                        "): its clips would overwrite those");
@@ -518,6 +562,7 @@ class Pipeline {
   bool labels_dir_ = false;
   std::vector<LabelRegion> track_;
   std::unordered_map<std::string, long> ids_;
+  std::unordered_set<std::string> stems_;  // --shard: the clip stems of the takes read
   SegmentResult result_;
 };
 

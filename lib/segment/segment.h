@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/enum_names.h"
+#include "core/shard.h"
 #include "segment/cut.h"
 
 namespace tinyprep {
@@ -27,6 +28,7 @@ struct SegmentOptions {
   std::string output = "-";  ///< manifest to write (-O), "-" for stdout
   bool force = false;        ///< replace --output
   unsigned jobs = 0;         ///< threads, 0 = all cores
+  Shard shard;               ///< --shard K/N: only the takes whose id worker K takes
   SegmentMode mode = SegmentMode::kEvents;
   // audio
   EventOptions events;
