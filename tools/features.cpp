@@ -1,11 +1,18 @@
-// tinyprep features [MANIFEST|-] --preset NAME -o FEATDIR: one .npy of features per sample.
+// tinyprep features [MANIFEST|-] --preset NAME -o FEATDIR: features of every sample, as rows of
+// packed parts (default) or one .npy per sample.
+#include <cmath>
 #include <map>
 
 #include "command.h"
 #include "core/error.h"
+#include "core/shard.h"
 #include "features/feature_options.h"
 #include "features/features.h"
 #include "features/imu_features.h"
+
+#ifndef TINYPREP_VERSION
+#define TINYPREP_VERSION "0.0.0"
+#endif
 
 namespace tinyprep {
 namespace {
@@ -16,13 +23,25 @@ struct FeaturesCli {
   int rate = 16000;
   double length_ms = 1000;
   std::string align = "start";
+  std::string layout = "packed";
+  std::string shard;
   std::map<std::string, std::string> given;  ///< preset options as typed
   CLI::Option* rate_option = nullptr;
   CLI::Option* length_option = nullptr;
   CLI::Option* align_option = nullptr;
+  CLI::Option* part_mb_option = nullptr;
 };
 
 int run_features_command(FeaturesCli& cli) {
+  cli.run.layout = cli.layout == "files" ? FeatureLayout::kFiles : FeatureLayout::kPacked;
+  if (cli.run.layout == FeatureLayout::kFiles && cli.part_mb_option->count())
+    throw usage_error("--part-mb applies to --layout packed, not --layout files");
+  if (!(cli.run.part_mb > 0) || !std::isfinite(cli.run.part_mb) || cli.run.part_mb > 1048576)
+    throw usage_error("--part-mb " + cli.part_mb_option->as<std::string>() +
+                      ": expected a size in MiB above 0 (e.g. 256, or 0.5)");
+  if (!cli.shard.empty()) cli.run.shard = parse_shard(cli.shard);
+  cli.run.command = command_args();
+  cli.run.version = TINYPREP_VERSION;
   const bool imu = cli.preset == "imu" || cli.preset == "imu-spectral";
   if (imu) {
     // Windows of rows at the recorded rate unless --rate says otherwise.
@@ -51,11 +70,15 @@ int run_features_command(FeaturesCli& cli) {
 RunFn setup_features(CLI::App& app) {
   auto cli = std::make_shared<FeaturesCli>();
   app.description(
-      "Compute features for every sample of a manifest: one NumPy .npy per sample in FEATDIR\n"
-      "(frames x bins, named after the sample id), FEATDIR/config.json with every parameter\n"
-      "and its hash, and the manifest lines with a `features` field on stdout. Clips are\n"
-      "resampled (libsoxr), downmixed and padded or trimmed to --length-ms first. Re-running\n"
-      "skips samples whose features exist for the same sha256 and config.\n\n"
+      "Compute features for every sample of a manifest (frames x bins): rows of packed parts\n"
+      "FEATDIR/part-K-NNNNNN.npy of shape (n, frames, bins), each up to --part-mb, loadable\n"
+      "with np.load(path, mmap_mode='r') (--layout files: one .npy per sample, named after its\n"
+      "id); FEATDIR/config.json with every parameter, its hash and the command; and the\n"
+      "manifest lines with a `features` field ({path, row, shape, dtype, config}) on stdout.\n"
+      "Clips are resampled (libsoxr), downmixed and padded or trimmed to --length-ms first.\n"
+      "Re-running skips samples whose features exist for the same sha256 and config (new ones\n"
+      "go into new parts). --shard K/N computes only the lines worker K of N takes: N workers\n"
+      "may write into one FEATDIR at once; concatenate their manifests.\n\n"
       "Presets: micro_speech (TF micro frontend, bit-exact, 49 x 40 per second), spectrogram,\n"
       "logmel, mfcc (librosa 0.10 definitions), mfe (Edge Impulse-style); for IMU CSV lines\n"
       "imu (rows x axes, each axis scaled by its sensor range) and imu-spectral (per axis mean,\n"
@@ -96,6 +119,15 @@ RunFn setup_features(CLI::App& app) {
           [cli, name](int64_t v) { cli->given[name] = v > 0 ? "true" : "false"; }, help);
     }
   }
+  app.add_option("--layout", cli->layout,
+                 "packed (default: rows of stacked parts) or files (one .npy per sample)")
+      ->check(CLI::IsMember({"packed", "files"}));
+  cli->part_mb_option =
+      app.add_option("--part-mb", cli->run.part_mb,
+                     "close a part before it would pass this many MiB (default 256) [packed]");
+  app.add_option("--shard", cli->shard,
+                 "worker K of N (K/N, from 0): only the lines whose id it takes (a hash of the "
+                 "id); N workers may run at once into one FEATDIR");
   app.add_option("-j,--jobs", cli->run.jobs, "threads (default 0: all cores)");
   app.add_flag("--force", cli->run.force,
                "replace --output; recompute in a FEATDIR made with another config");

@@ -4,10 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 
+#include "array/npy_rows.h"
 #include "core/diag.h"
 #include "core/error.h"
 #include "core/hash.h"
@@ -19,12 +21,18 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr size_t kMaxNameBytes = 160;  // leaves room for the hash, ".npy" and temp suffixes
+// Parts open at once (one per feature shape): clips kept at their own length have many shapes;
+// the least recently used part is closed when another is needed.
+constexpr size_t kMaxOpenParts = 16;
+// Closed parts waiting for one syncfs and their renames; index lines waiting to be appended.
+constexpr size_t kMaxClosedParts = 64;
+constexpr size_t kIndexBuffer = 1 << 20;
 
 std::string errno_text() {
   return std::strerror(errno);
 }
 
-void write_all(int fd, const std::string& bytes, const std::string& path) {
+void write_all(int fd, std::string_view bytes, const std::string& path) {
   size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
@@ -34,21 +42,87 @@ void write_all(int fd, const std::string& bytes, const std::string& path) {
   }
 }
 
-// The index line of one file, as nlohmann::json (keys in order) would dump it; file names are
-// made safe by file_name(), so only an unusual one needs nlohmann's escaping.
+std::string quoted(const std::string& text) {
+  bool plain = true;
+  for (unsigned char c : text) plain = plain && c >= 0x20 && c != '"' && c != '\\' && c < 0x80;
+  if (plain) return "\"" + text + "\"";
+  return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string shape_json(const std::vector<size_t>& shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? "," : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+// The index line of one file, as nlohmann::json (keys in order) would dump it.
 std::string index_line(const std::string& file, const std::string& sha256, const std::string& hash,
                        const std::vector<size_t>& shape, size_t bytes) {
-  std::string quoted_file;
-  bool plain = true;
-  for (unsigned char c : file) plain = plain && c >= 0x20 && c != '"' && c != '\\';
-  quoted_file = plain ? "\"" + file + "\"" : nlohmann::json(file).dump();
-  std::string line = "{\"bytes\":" + std::to_string(bytes) + ",\"config\":\"" + hash +
-                     "\",\"file\":" + quoted_file + ",\"sha256\":\"" + sha256 + "\",\"shape\":[";
-  for (size_t i = 0; i < shape.size(); ++i) line += (i ? "," : "") + std::to_string(shape[i]);
-  return line + "]}\n";
+  return "{\"bytes\":" + std::to_string(bytes) + ",\"config\":\"" + hash +
+         "\",\"file\":" + quoted(file) + ",\"sha256\":\"" + sha256 +
+         "\",\"shape\":" + shape_json(shape) + "}\n";
+}
+
+// The index line of one row of a part.
+std::string row_line(const std::string& id, const std::string& part, uint64_t row,
+                     const std::string& sha256, const std::string& hash,
+                     const std::vector<size_t>& shape) {
+  return "{\"config\":\"" + hash + "\",\"id\":" + quoted(id) + ",\"part\":\"" + part +
+         "\",\"row\":" + std::to_string(row) + ",\"sha256\":\"" + sha256 +
+         "\",\"shape\":" + shape_json(shape) + "}\n";
+}
+
+// The seq of "part-<k>-<seq>.npy" (also inside a temporary name), or -1.
+long long part_seq(std::string_view name, const std::string& prefix) {
+  if (!name.starts_with(prefix)) return -1;
+  name.remove_prefix(prefix.size());
+  size_t digits = 0;
+  while (digits < name.size() && digits < 18 && name[digits] >= '0' && name[digits] <= '9')
+    ++digits;
+  if (digits == 0 || name.substr(digits, 4) != ".npy") return -1;
+  return std::stoll(std::string(name.substr(0, digits)));
+}
+
+// "index.jsonl" (written before --shard existed) or "index-<K>.jsonl": its K, -1 for the old
+// one, -2 for anything else.
+long long index_file_k(const std::string& name) {
+  if (name == "index.jsonl") return -1;
+  if (!name.starts_with("index-") || !name.ends_with(".jsonl")) return -2;
+  std::string k = name.substr(6, name.size() - 6 - 6);
+  if (k.empty() || k.size() > 7 || k.find_first_not_of("0123456789") != std::string::npos)
+    return -2;
+  return std::stoll(k);
+}
+
+// The header of a part of `rows` rows: np.save's header for that array. Its length does not
+// depend on `rows` (np.save leaves room for the first axis to grow), so it is written with 0
+// rows when the part opens and rewritten in place when it closes.
+std::string part_header(DType dtype, uint64_t rows, const std::vector<size_t>& row_shape) {
+  std::vector<size_t> shape{0};
+  shape.insert(shape.end(), row_shape.begin(), row_shape.end());
+  std::string header = encode_npy(dtype, shape, nullptr);
+  const std::string digits = std::to_string(rows);
+  const size_t at = header.find("'shape': (0");
+  const size_t spaces = header.size() - 2 - header.find_last_not_of(' ', header.size() - 2);
+  if (at == std::string::npos || spaces + 1 < digits.size())
+    throw Error("internal error: unexpected .npy header for a part");
+  header.replace(at + 10, 1, digits);
+  header.erase(header.size() - digits.size(), digits.size() - 1);  // padding kept before '\n'
+  return header;
 }
 
 }  // namespace
+
+struct FeatureStore::OpenPart {
+  std::unique_ptr<StagedFile> file;
+  std::string name;
+  DType dtype = DType::kFloat32;
+  std::vector<size_t> shape;  // a row's
+  size_t row_bytes = 0;
+  size_t header_bytes = 0;
+  uint64_t rows = 0;
+  uint64_t last_use = 0;
+};
 
 std::string FeatureStore::file_name(const std::string& id) {
   std::string name;
@@ -66,25 +140,55 @@ std::string FeatureStore::file_name(const std::string& id) {
   return name + ".npy";
 }
 
-FeatureStore::FeatureStore(const std::string& dir, const FeatureConfig& config, bool force)
-    : dir_(dir), hash_(feature_config_hash(config)) {
+std::string FeatureStore::part_name(uint32_t k, uint64_t seq) {
+  std::string digits = std::to_string(seq);
+  if (digits.size() < 6) digits.insert(0, 6 - digits.size(), '0');
+  return "part-" + std::to_string(k) + "-" + digits + ".npy";
+}
+
+FeatureStore::FeatureStore(const std::string& dir, const FeatureConfig& config,
+                           const FeatureStoreOptions& options)
+    : dir_(dir),
+      hash_(feature_config_hash(config)),
+      options_(options),
+      index_name_("index-" + std::to_string(options.shard.index) + ".jsonl") {
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
     throw Error(dir, 0, "is a file; -o names the feature folder");
   fs::create_directories(dir, ec);
   if (ec) throw Error(dir, 0, "cannot make the folder: " + ec.message());
-  // Refused before anything is computed (a read-only disk), as opening a lock file for writing
-  // in it once did; the lock itself is on the folder and needs no write access.
+  // Refused before anything is computed (a read-only disk).
   if (::access(dir.c_str(), W_OK) != 0)
     throw Error(dir, 0, "cannot write into the folder: " + errno_text());
-  lock_.emplace(dir, "another 'tinyprep features' is writing into this folder");
+  // One lock per worker K: the N workers of --shard K/N write here at once, each its own
+  // parts, index and temporaries; a second run of the same K is refused.
+  FolderLock::Options lock;
+  lock.busy = "another 'tinyprep features' is writing into this folder";
+  if (!options.shard.whole())
+    lock.busy += " as worker " + std::to_string(options.shard.index) + " (--shard " +
+                 options.shard.text() + ")";
+  lock.lock_file = ".lock-" + std::to_string(options.shard.index);
+  lock_.emplace(dir, lock);
   dir_fd_.fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir_fd_.fd < 0) throw Error(dir, 0, "cannot open: " + errno_text());
 
   remove_stale_temporaries();
-  const std::string config_path = (fs::path(dir) / "config.json").string();
+  open_config(config);
+  load_indexes();
+}
+
+FeatureStore::~FeatureStore() = default;
+
+FeatureStore::Fd::~Fd() {
+  if (fd >= 0) ::close(fd);
+}
+
+void FeatureStore::open_config(const FeatureConfig& config) {
+  const std::string config_path = (fs::path(dir_) / "config.json").string();
   const std::string tag = feature_config_tag(config);
-  if (fs::exists(config_path, ec)) {
+  // Whether the config.json there (another worker may have just written it) holds this
+  // configuration; made_by is not part of it.
+  auto same = [&]() {
     std::string old_hash, old_tag = "?";
     try {
       Json old = read_json_file(config_path);
@@ -92,69 +196,140 @@ FeatureStore::FeatureStore(const std::string& dir, const FeatureConfig& config, 
       old_tag = old.value("config", "?");
     } catch (const Error&) {
     }
-    reused_ = old_hash == hash_;
-    if (!reused_ && !force)
+    if (old_hash != hash_ && !options_.force)
       throw Error(config_path, 0,
                   "holds features of another configuration (" + old_tag + ", this run: " + tag +
                       "); use another folder, or --force to recompute them here");
+    return old_hash == hash_;
+  };
+  std::error_code ec;
+  const bool existed = fs::exists(config_path, ec);
+  if (existed) reused_ = same();
+  if (reused_) return;
+  Json doc;
+  doc["config"] = tag;
+  doc["hash"] = hash_;
+  doc["params"] = feature_config_json(config);
+  if (!options_.made_by.is_null()) doc["made_by"] = options_.made_by;
+  const std::string text = doc.dump(2) + "\n";
+  if (!existed) {
+    // Workers starting at once: the first config.json stays; the others check theirs against it.
+    StagedFile file(config_path);
+    file.write(text);
+    if (file.commit_unless_exists() || same()) return;
   }
-  if (!reused_) {
-    Json doc;
-    doc["config"] = tag;
-    doc["hash"] = hash_;
-    doc["params"] = feature_config_json(config);
-    write_file_atomic(config_path, doc.dump(2) + "\n", true);
-  }
-  load_index();
-}
-
-FeatureStore::Fd::~Fd() {
-  if (fd >= 0) ::close(fd);
+  write_file_atomic(config_path, text, true);  // --force
 }
 
 // Temporary files left by a run that was killed (SIGKILL, power loss) before it could remove
-// them: the lock says no other run is writing here, so every one of them is stale.
+// them: those of processes that no longer run, except other workers' parts (their own runs
+// remove those).
 void FeatureStore::remove_stale_temporaries() {
-  std::error_code ec;
-  long removed = 0;
-  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos &&
-        fs::remove(entry.path(), ec))
-      ++removed;
-  }
+  const std::string own = "part-" + std::to_string(options_.shard.index) + "-";
+  size_t removed = remove_stale_temps(
+      dir_,
+      [](const std::string& name, const void* context) {
+        const std::string& prefix = *static_cast<const std::string*>(context);
+        return !name.starts_with("part-") || name.starts_with(prefix);
+      },
+      &own);
   if (removed)
     note(dir_, 0,
          "removed " + std::to_string(removed) + " temporary " + (removed == 1 ? "file" : "files") +
              " of an earlier, killed run");
 }
 
-void FeatureStore::load_index() {
-  const std::string path = (fs::path(dir_) / "index.jsonl").string();
+// Every worker's index: a sample computed by any of them is found (index.jsonl, then
+// index-0.jsonl, index-1.jsonl, ...; a later line for the same sample wins).
+void FeatureStore::load_indexes() {
+  std::vector<std::pair<long long, std::string>> files;
   std::error_code ec;
-  if (!fs::exists(path, ec)) return;
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+    std::string name = entry.path().filename().string();
+    long long k = index_file_k(name);
+    if (k >= -1) files.emplace_back(k, name);
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& [k, name] : files) load_index(name, name == index_name_);
+  part_checks_.resize(part_names_.size());
+  part_ids_.clear();
+  if (options_.layout == FeatureLayout::kPacked) {
+    // Parts are numbered on from every number this worker used: a part on disk, or one the
+    // index names (a part a killed run never finished), so a name never comes back.
+    const std::string prefix = "part-" + std::to_string(options_.shard.index) + "-";
+    for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+      long long seq = part_seq(entry.path().filename().string(), prefix);
+      if (seq >= 0) next_seq_ = std::max<uint64_t>(next_seq_, seq + 1);
+    }
+  }
+}
+
+void FeatureStore::load_index(const std::string& name, bool own) {
+  const std::string path = (fs::path(dir_) / name).string();
   LineReader lines(path);
+  const bool packed = options_.layout == FeatureLayout::kPacked;
+  const std::string prefix = "part-" + std::to_string(options_.shard.index) + "-";
   std::string text;
-  long total = 0;
+  long total = 0, other_layout = 0;
   while (lines.next(text)) {
     ++total;
-    // A line cut short by a crash, or anything else unexpected, only costs a recomputation.
+    // A line cut short by a crash (or being written by another worker), or anything else
+    // unexpected, only costs a recomputation.
     nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-    if (!j.is_object() || j.value("config", "") != hash_) continue;
+    if (!j.is_object()) continue;
+    auto part = j.find("part");
+    const bool is_row = part != j.end() && part->is_string();
+    if (is_row && own) {
+      long long seq = part_seq(part->get_ref<const std::string&>(), prefix);
+      if (seq >= 0) next_seq_ = std::max<uint64_t>(next_seq_, seq + 1);
+    }
+    if (j.value("config", "") != hash_) continue;
+    if (is_row != packed) {
+      ++other_layout;
+      continue;
+    }
     try {
-      Entry e{j.at("sha256").get<std::string>(), j.at("shape").get<std::vector<size_t>>(),
-              j.at("bytes").get<size_t>()};
-      index_[j.at("file").get<std::string>()] = std::move(e);
+      if (packed) {
+        const std::string& part_file = part->get_ref<const std::string&>();
+        auto [p, fresh] = part_ids_.emplace(part_file, static_cast<uint32_t>(part_names_.size()));
+        if (fresh) part_names_.push_back(part_file);
+        auto shape = j.at("shape").get<std::vector<size_t>>();
+        auto s = std::find(shapes_.begin(), shapes_.end(), shape);
+        if (s == shapes_.end()) s = shapes_.insert(shapes_.end(), std::move(shape));
+        RowEntry e{p->second, static_cast<uint32_t>(s - shapes_.begin()),
+                   j.at("row").get<uint64_t>(), own};
+        rows_[j.at("id").get<std::string>() + "\n" + j.at("sha256").get<std::string>()] = e;
+      } else {
+        Entry e{j.at("sha256").get<std::string>(), j.at("shape").get<std::vector<size_t>>(),
+                j.at("bytes").get<size_t>(), own};
+        index_[j.at("file").get<std::string>()] = std::move(e);
+      }
     } catch (const nlohmann::json::exception&) {
     }
   }
-  // Entries of other configurations or superseded ones pile up over runs: rewrite when they
-  // outnumber the live ones.
-  if (total > 1000 && static_cast<size_t>(total) > 2 * index_.size()) {
-    std::string out;
-    for (const auto& [file, e] : index_) out += index_line(file, e.sha256, hash_, e.shape, e.bytes);
-    write_file_atomic(path, out, true);
+  if (own && other_layout == 0) compact_own_index(total);
+}
+
+// Entries of other configurations or superseded ones pile up over runs: this worker's index is
+// rewritten when they outnumber its live ones.
+void FeatureStore::compact_own_index(long own_lines) {
+  std::vector<std::string> lines;
+  if (options_.layout == FeatureLayout::kPacked) {
+    for (const auto& [key, e] : rows_) {
+      if (!e.own) continue;
+      const size_t nl = key.find('\n');
+      lines.push_back(row_line(key.substr(0, nl), part_names_[e.part], e.row, key.substr(nl + 1),
+                               hash_, shapes_[e.shape]));
+    }
+  } else {
+    for (const auto& [file, e] : index_)
+      if (e.own) lines.push_back(index_line(file, e.sha256, hash_, e.shape, e.bytes));
   }
+  if (own_lines <= 1000 || static_cast<size_t>(own_lines) <= 2 * lines.size()) return;
+  std::sort(lines.begin(), lines.end());
+  std::string out;
+  for (const std::string& line : lines) out += line;
+  write_file_atomic((fs::path(dir_) / index_name_).string(), out, true);
 }
 
 std::optional<std::vector<size_t>> FeatureStore::lookup(const std::string& file,
@@ -185,6 +360,17 @@ void FeatureStore::sync() {
   if (::syncfs(dir_fd_.fd) != 0) throw Error(dir_, 0, "cannot sync: " + errno_text());
 }
 
+void FeatureStore::append_index(const std::string& lines) {
+  if (lines.empty()) return;
+  const std::string index = (fs::path(dir_) / index_name_).string();
+  if (index_fd_.fd < 0) {
+    index_fd_.fd =
+        ::openat(dir_fd_.fd, index_name_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (index_fd_.fd < 0) throw Error(index, 0, "cannot open: " + errno_text());
+  }
+  write_all(index_fd_.fd, lines, index);
+}
+
 void FeatureStore::commit(std::vector<StagedFeature>& files) {
   if (files.empty()) return;
   sync();
@@ -193,15 +379,120 @@ void FeatureStore::commit(std::vector<StagedFeature>& files) {
     s.npy->commit();
     lines += index_line(s.file, s.sha256, hash_, s.shape, s.npy->size());
   }
-  const std::string index = (fs::path(dir_) / "index.jsonl").string();
-  int fd = ::openat(dir_fd_.fd, "index.jsonl", O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error(index, 0, "cannot open: " + errno_text());
-  Fd index_fd{fd};  // closed on every way out
-  write_all(fd, lines, index);
+  append_index(lines);
   files.clear();
 }
 
+std::optional<PackedRow> FeatureStore::lookup_row(const std::string& id,
+                                                  const std::string& sha256) const {
+  auto it = rows_.find(id + "\n" + sha256);
+  if (it == rows_.end()) return std::nullopt;
+  const RowEntry& e = it->second;
+  std::lock_guard lock(check_mutex_);
+  PartCheck& c = part_checks_[e.part];
+  if (!c.checked) {
+    // Once per part: there, a sound header, and how many rows' bytes it really holds (a part
+    // cut short behind our back keeps only its whole rows).
+    c.checked = true;
+    try {
+      NpyPartInfo info = inspect_npy_part(dir_ + "/" + part_names_[e.part]);
+      c.ok = true;
+      c.rows = info.complete_rows;
+      c.row_shape.assign(info.header.shape.begin() + 1, info.header.shape.end());
+    } catch (const Error&) {
+    }
+  }
+  if (!c.ok || e.row >= c.rows || c.row_shape != shapes_[e.shape]) return std::nullopt;
+  return PackedRow{part_names_[e.part], static_cast<size_t>(e.row), shapes_[e.shape]};
+}
+
+PackedRow FeatureStore::add_row(const std::string& id, const std::string& sha256, DType dtype,
+                                const std::vector<size_t>& shape, std::string_view bytes) {
+  const size_t row_bytes = element_count(shape) * dtype_size(dtype);
+  if (bytes.size() != row_bytes)
+    throw Error("internal error: a row of " + std::to_string(bytes.size()) + " bytes for shape " +
+                shape_text(shape));
+  size_t i = 0;
+  while (i < open_.size() && (open_[i]->shape != shape || open_[i]->dtype != dtype)) ++i;
+  if (i < open_.size()) {
+    const OpenPart& p = *open_[i];
+    if (p.rows > 0 && p.header_bytes + (p.rows + 1) * p.row_bytes > options_.part_bytes) {
+      close_part(i);
+      i = open_.size();
+    }
+  }
+  if (i == open_.size()) {
+    if (open_.size() >= kMaxOpenParts) {
+      size_t lru = 0;
+      for (size_t k = 1; k < open_.size(); ++k)
+        if (open_[k]->last_use < open_[lru]->last_use) lru = k;
+      close_part(lru);
+    }
+    auto p = std::make_unique<OpenPart>();
+    p->name = part_name(options_.shard.index, next_seq_++);
+    p->dtype = dtype;
+    p->shape = shape;
+    p->row_bytes = row_bytes;
+    const std::string header = part_header(dtype, 0, shape);
+    p->header_bytes = header.size();
+    p->file = std::make_unique<StagedFile>(dir_ + "/" + p->name,
+                                           StagedFileOptions{.durability = Durability::kBatch});
+    p->file->write(header);
+    open_.push_back(std::move(p));
+    i = open_.size() - 1;
+  }
+  OpenPart& p = *open_[i];
+  p.file->write(bytes);
+  p.last_use = ++uses_;
+  const uint64_t row = p.rows++;
+  pending_index_ += row_line(id, p.name, row, sha256, hash_, shape);
+  if (pending_index_.size() >= kIndexBuffer) flush_index();
+  return PackedRow{p.name, static_cast<size_t>(row), shape};
+}
+
+void FeatureStore::flush_index() {
+  append_index(pending_index_);
+  pending_index_.clear();
+}
+
+// A part is complete: its header gets the number of rows, and it waits (closed) for the next
+// checkpoint to be made durable and renamed into place.
+void FeatureStore::close_part(size_t i) {
+  std::unique_ptr<OpenPart> p = std::move(open_[i]);
+  open_.erase(open_.begin() + static_cast<long>(i));
+  p->file->close();
+  const std::string header = part_header(p->dtype, p->rows, p->shape);
+  const std::string& temp = p->file->temp_path();
+  Fd fd{::open(temp.c_str(), O_WRONLY | O_CLOEXEC)};
+  if (fd.fd < 0) throw Error(p->file->final_path(), 0, "cannot write: " + errno_text());
+  size_t done = 0;
+  while (done < header.size()) {
+    ssize_t n = ::pwrite(fd.fd, header.data() + done, header.size() - done, done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw Error(p->file->final_path(), 0, "cannot write: " + errno_text());
+    done += static_cast<size_t>(n);
+  }
+  closed_.push_back(std::move(p->file));
+  if (closed_.size() >= kMaxClosedParts) checkpoint();
+}
+
+void FeatureStore::checkpoint() {
+  if (closed_.empty()) return;
+  // The rows' index lines first, then the parts' bytes durable (one syncfs), then the renames:
+  // a part under its final name is complete and its rows are in the index.
+  flush_index();
+  sync();
+  for (auto& file : closed_) {
+    file->commit();
+    ++parts_written_;
+  }
+  closed_.clear();
+}
+
 void FeatureStore::finish() {
+  while (!open_.empty()) close_part(0);
+  checkpoint();
+  flush_index();
   sync();
 }
 

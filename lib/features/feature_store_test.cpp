@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "array/npy.h"
+#include "array/npy_rows.h"
 #include "core/error.h"
 #include "core/io.h"
 #include "core/testing.h"
@@ -22,6 +24,13 @@ FeatureConfig logmel(const std::string& n_mels = "40") {
 }
 
 const std::string kSha(64, 'a');
+
+FeatureStoreOptions files(bool force = false) {
+  FeatureStoreOptions o;
+  o.layout = FeatureLayout::kFiles;
+  o.force = force;
+  return o;
+}
 
 }  // namespace
 
@@ -42,7 +51,7 @@ TEST_CASE("config.json is written, reused, and another config is refused", "[fea
   TempDir dir;
   const std::string d = (dir.path / "feats").string();
   {
-    FeatureStore store(d, logmel(), false);
+    FeatureStore store(d, logmel(), files());
     CHECK(!store.reused());
   }
   Json doc = Json::parse(read_file(d + "/config.json"));
@@ -50,18 +59,18 @@ TEST_CASE("config.json is written, reused, and another config is refused", "[fea
   CHECK(doc["config"] == feature_config_tag(logmel()));
   CHECK(doc["params"]["n_mels"] == 40);
   {
-    FeatureStore store(d, logmel(), false);
+    FeatureStore store(d, logmel(), files());
     CHECK(store.reused());
   }
   try {
-    FeatureStore store(d, logmel("64"), false);
+    FeatureStore store(d, logmel("64"), files());
     FAIL("another config must be refused");
   } catch (const Error& e) {
     CHECK(e.path() == d + "/config.json");
     CHECK_THAT(e.what(), Catch::Contains("another configuration"));
     CHECK_THAT(e.what(), Catch::Contains("--force"));
   }
-  FeatureStore forced(d, logmel("64"), true);
+  FeatureStore forced(d, logmel("64"), files(true));
   CHECK(Json::parse(read_file(d + "/config.json"))["hash"] == feature_config_hash(logmel("64")));
 }
 
@@ -69,7 +78,7 @@ TEST_CASE("staged files appear on commit and are found again by (file, sha256)",
   TempDir dir;
   const std::string d = (dir.path / "feats").string();
   {
-    FeatureStore store(d, logmel(), false);
+    FeatureStore store(d, logmel(), files());
     CHECK(!store.lookup("x.npy", kSha));
     std::vector<StagedFeature> staged;
     staged.push_back(store.stage("x.npy", kSha, {49, 40}, "0123456789"));
@@ -86,7 +95,7 @@ TEST_CASE("staged files appear on commit and are found again by (file, sha256)",
   for (auto& e : fs::directory_iterator(d))
     if (e.path().filename().string().find(".tmp-") != std::string::npos) ++temps;
   CHECK(temps == 0);
-  FeatureStore store(d, logmel(), false);
+  FeatureStore store(d, logmel(), files());
   auto shape = store.lookup("x.npy", kSha);
   REQUIRE(shape);
   CHECK(*shape == std::vector<size_t>{49, 40});
@@ -98,9 +107,163 @@ TEST_CASE("staged files appear on commit and are found again by (file, sha256)",
 TEST_CASE("a folder is locked against a concurrent run", "[features]") {
   TempDir dir;
   const std::string d = (dir.path / "feats").string();
-  FeatureStore first(d, logmel(), false);
-  CHECK_THROWS_WITH(FeatureStore(d, logmel(), false),
+  FeatureStore first(d, logmel(), files());
+  CHECK_THROWS_WITH(FeatureStore(d, logmel(), files()),
                     Catch::Contains("another 'tinyprep features'"));
+}
+
+namespace {
+
+FeatureStoreOptions packed(uint64_t part_bytes = uint64_t{256} << 20, uint32_t k = 0,
+                           uint32_t n = 1) {
+  FeatureStoreOptions o;
+  o.part_bytes = part_bytes;
+  o.shard.index = k;
+  o.shard.count = n;
+  return o;
+}
+
+// A row of shape {2, 3} float32 whose elements are all `v`.
+std::string row_bytes(float v, size_t elements = 6) {
+  std::vector<float> x(elements, v);
+  return std::string(reinterpret_cast<const char*>(x.data()), x.size() * sizeof(float));
+}
+
+size_t count_temps(const std::string& d) {
+  size_t temps = 0;
+  for (auto& e : fs::directory_iterator(d))
+    if (e.path().filename().string().find(".tmp-") != std::string::npos) ++temps;
+  return temps;
+}
+
+}  // namespace
+
+TEST_CASE("part names carry the worker and a six-digit number", "[features]") {
+  CHECK(FeatureStore::part_name(0, 0) == "part-0-000000.npy");
+  CHECK(FeatureStore::part_name(3, 42) == "part-3-000042.npy");
+  CHECK(FeatureStore::part_name(12, 1234567) == "part-12-1234567.npy");
+}
+
+TEST_CASE("rows are stacked into parts that np.load reads, and found again", "[features]") {
+  TempDir dir;
+  const std::string d = (dir.path / "feats").string();
+  {
+    FeatureStore store(d, logmel(), packed());
+    PackedRow a = store.add_row("a", kSha, DType::kFloat32, {2, 3}, row_bytes(1));
+    PackedRow b = store.add_row("b", kSha, DType::kFloat32, {2, 3}, row_bytes(2));
+    PackedRow c = store.add_row("c", kSha, DType::kFloat32, {1, 3}, row_bytes(3, 3));
+    CHECK(a.part == "part-0-000000.npy");
+    CHECK(a.row == 0);
+    CHECK(b.part == a.part);
+    CHECK(b.row == 1);
+    CHECK(c.part == "part-0-000001.npy");  // another shape, another part
+    CHECK(c.row == 0);
+    CHECK(!fs::exists(d + "/" + a.part));  // not before it is complete
+    store.finish();
+    CHECK(store.parts_written() == 2);
+  }
+  CHECK(count_temps(d) == 0);
+  NpyArray part = read_npy(d + "/part-0-000000.npy");
+  CHECK(part.shape == std::vector<size_t>{2, 2, 3});
+  CHECK(part.data == row_bytes(1) + row_bytes(2));
+  // The bytes np.save writes for that array.
+  CHECK(read_file(d + "/part-0-000000.npy") ==
+        encode_npy(DType::kFloat32, {2, 2, 3}, part.data.data()));
+  CHECK(read_npy_row(d + "/part-0-000001.npy", 0).data == row_bytes(3, 3));
+  forget_npy_parts();
+
+  FeatureStore store(d, logmel(), packed());
+  auto b = store.lookup_row("b", kSha);
+  REQUIRE(b);
+  CHECK(b->part == "part-0-000000.npy");
+  CHECK(b->row == 1);
+  CHECK(b->shape == std::vector<size_t>{2, 3});
+  CHECK(!store.lookup_row("b", std::string(64, 'b')));  // other content
+  CHECK(!store.lookup_row("z", kSha));
+  // New rows go into new parts, numbered on.
+  CHECK(store.add_row("d", kSha, DType::kFloat32, {2, 3}, row_bytes(4)).part ==
+        "part-0-000002.npy");
+}
+
+TEST_CASE("a part is closed before it would pass the size limit", "[features]") {
+  TempDir dir;
+  const std::string d = (dir.path / "feats").string();
+  const size_t header = encode_npy(DType::kFloat32, {0, 2, 3}, nullptr).size();
+  {
+    FeatureStore store(d, logmel(), packed(header + 3 * 24));  // three rows of 24 bytes
+    for (int i = 0; i < 7; ++i)
+      CHECK(
+          store.add_row("s" + std::to_string(i), kSha, DType::kFloat32, {2, 3}, row_bytes(i)).row ==
+          static_cast<size_t>(i % 3));
+    store.finish();
+  }
+  CHECK(inspect_npy_part(d + "/part-0-000000.npy").rows == 3);
+  CHECK(inspect_npy_part(d + "/part-0-000001.npy").rows == 3);
+  CHECK(inspect_npy_part(d + "/part-0-000002.npy").rows == 1);
+  CHECK(fs::file_size(d + "/part-0-000000.npy") == header + 3 * 24);
+}
+
+TEST_CASE("an unfinished part is removed; index lines without their part are not used",
+          "[features]") {
+  TempDir dir;
+  const std::string d = (dir.path / "feats").string();
+  {
+    FeatureStore store(d, logmel(), packed());
+    store.add_row("a", kSha, DType::kFloat32, {2, 3}, row_bytes(1));
+    store.checkpoint();  // nothing closed yet: nothing renamed
+    // No finish(): an error or Ctrl-C.
+  }
+  CHECK(count_temps(d) == 0);
+  CHECK(!fs::exists(d + "/part-0-000000.npy"));
+  FeatureStore store(d, logmel(), packed());
+  CHECK(!store.lookup_row("a", kSha));
+  CHECK(store.add_row("a", kSha, DType::kFloat32, {2, 3}, row_bytes(1)).part ==
+        "part-0-000000.npy");
+}
+
+TEST_CASE("a part cut short keeps its whole rows", "[features]") {
+  TempDir dir;
+  const std::string d = (dir.path / "feats").string();
+  {
+    FeatureStore store(d, logmel(), packed());
+    for (int i = 0; i < 3; ++i)
+      store.add_row("s" + std::to_string(i), kSha, DType::kFloat32, {2, 3}, row_bytes(i));
+    store.finish();
+  }
+  fs::resize_file(d + "/part-0-000000.npy", fs::file_size(d + "/part-0-000000.npy") - 1);
+  FeatureStore store(d, logmel(), packed());
+  CHECK(store.lookup_row("s0", kSha));
+  CHECK(store.lookup_row("s1", kSha));
+  CHECK(!store.lookup_row("s2", kSha));
+}
+
+TEST_CASE("workers lock, index and name their parts apart; config.json made_by is ignored",
+          "[features]") {
+  TempDir dir;
+  const std::string d = (dir.path / "feats").string();
+  FeatureStoreOptions w0 = packed(uint64_t{1} << 20, 0, 2), w1 = packed(uint64_t{1} << 20, 1, 2);
+  w0.made_by = Json{{"command", {"tinyprep", "features", "--shard", "0/2"}}};
+  w1.made_by = Json{{"command", {"tinyprep", "features", "--shard", "1/2"}}};
+  {
+    FeatureStore a(d, logmel(), w0);
+    FeatureStore b(d, logmel(), w1);  // at once
+    CHECK(b.reused());                // the same configuration, whoever wrote config.json
+    CHECK_THROWS_WITH(FeatureStore(d, logmel(), w1), Catch::Contains("as worker 1 (--shard 1/2)"));
+    CHECK(a.add_row("x", kSha, DType::kFloat32, {2, 3}, row_bytes(1)).part == "part-0-000000.npy");
+    CHECK(b.add_row("y", kSha, DType::kFloat32, {2, 3}, row_bytes(2)).part == "part-1-000000.npy");
+    a.finish();
+    b.finish();
+  }
+  Json config = Json::parse(read_file(d + "/config.json"));
+  CHECK(config["made_by"]["command"][3] == "0/2");
+  CHECK(fs::exists(d + "/index-0.jsonl"));
+  CHECK(fs::exists(d + "/index-1.jsonl"));
+  // An unsharded run (worker 0) finds both workers' rows, and numbers its parts on.
+  FeatureStore whole(d, logmel(), packed());
+  CHECK(whole.lookup_row("x", kSha)->part == "part-0-000000.npy");
+  CHECK(whole.lookup_row("y", kSha)->part == "part-1-000000.npy");
+  CHECK(whole.add_row("z", kSha, DType::kFloat32, {2, 3}, row_bytes(3)).part ==
+        "part-0-000001.npy");
 }
 
 }  // namespace tinyprep

@@ -47,7 +47,10 @@ struct Job {
   std::string file;   ///< .npy name in the folder
   std::string sha256;
   std::vector<size_t> shape;
-  std::optional<StagedFeature> staged;
+  std::optional<StagedFeature> staged;  ///< layout files: the .npy, waiting for its commit
+  DType dtype = DType::kFloat32;        ///< layout packed: the row, written in manifest order
+  std::string data;
+  PackedRow packed;  ///< layout packed: where the row is (found or written)
   bool skipped = false;
   std::string error;  ///< "manifest:line: file: what" when the sample failed
   ConditionReport report;
@@ -77,6 +80,26 @@ std::string plural(long n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
+FeatureStoreOptions store_options(const FeaturesOptions& o) {
+  FeatureStoreOptions s;
+  s.layout = o.layout;
+  s.force = o.force;
+  s.shard = o.shard;
+  s.part_bytes = static_cast<uint64_t>(o.part_mb * 1024 * 1024);
+  if (!o.command.empty() || !o.version.empty())
+    s.made_by = Json{{"command", o.command}, {"tinyprep_version", o.version}};
+  return s;
+}
+
+// Whether worker K of --shard K/N takes the line: by its id; a line without one goes to worker
+// 0, which reports it (once, not once per worker).
+bool takes(const Shard& shard, const Sample& sample) {
+  if (shard.whole()) return true;
+  auto id = sample.json.find("id");
+  if (id == sample.json.end() || !id->is_string()) return shard.index == 0;
+  return shard.takes(id->get_ref<const std::string&>());
+}
+
 class Pipeline {
  public:
   explicit Pipeline(const FeaturesOptions& o)
@@ -84,7 +107,8 @@ class Pipeline {
         extractor_(o.config),
         reader_(o.input),
         writer_(o.output, o.force),
-        store_(o.featdir, o.config, o.force),
+        store_(o.featdir, o.config, store_options(o)),
+        packed_(o.layout == FeatureLayout::kPacked),
         tag_(feature_config_tag(o.config)),
         dtype_(dtype_name(extractor_.dtype())),
         cwd_(fs::current_path()),
@@ -104,6 +128,10 @@ class Pipeline {
       jobs.clear();
       Job job;
       while (static_cast<long>(jobs.size()) < kChunk && next(job.sample)) {
+        if (!takes(o_.shard, job.sample)) {
+          ++result_.others;
+          continue;
+        }
         jobs.push_back(std::move(job));
         job = Job();
       }
@@ -113,6 +141,7 @@ class Pipeline {
         if (j.error.empty()) writer_.write(j.sample);
     }
     store_.finish();
+    result_.parts = store_.parts_written();
     writer_.commit();
     progress.finish();
     summarize();
@@ -140,6 +169,7 @@ class Pipeline {
           emit(jobs[i]);
           progress.update(result_.samples);
         });
+    if (packed_) return store_.checkpoint();
     std::vector<StagedFeature> staged;
     for (Job& job : jobs)
       if (job.staged) staged.push_back(std::move(*job.staged));
@@ -175,7 +205,14 @@ class Pipeline {
         bytes = read_file_into(media_path, buffer);
         job.sha256 = sha256_hex(bytes);
       }
-      if (auto shape = store_.lookup(job.file, job.sha256)) {
+      if (packed_) {
+        if (auto row = store_.lookup_row(s.id(), job.sha256)) {
+          job.skipped = true;
+          job.shape = row->shape;
+          job.packed = std::move(*row);
+          return;
+        }
+      } else if (auto shape = store_.lookup(job.file, job.sha256)) {
         job.skipped = true;
         job.shape = *shape;
         return;
@@ -193,9 +230,7 @@ class Pipeline {
             throw Error(s.source, s.line, job.media + ": " + e.what(), ExitCode::kUsage);
           throw;
         }
-        job.shape = a.shape;
-        job.staged = store_.stage(job.file, job.sha256, a.shape,
-                                  encode_npy(a.dtype, a.shape, a.data.data()));
+        keep(job, std::move(a));
         return;
       }
       // 16-bit PCM WAV straight from the bytes; libsndfile for everything else. The sample
@@ -217,10 +252,7 @@ class Pipeline {
                     "too short for one frame: " + std::to_string(y.size()) + " samples at " +
                         std::to_string(o_.config.sample_rate) + " Hz, a frame needs " +
                         std::to_string(window_) + " (--length-ms pads short clips)");
-      FeatureArray a = extractor_.compute(y.data(), y.size());
-      job.shape = a.shape;
-      job.staged =
-          store_.stage(job.file, job.sha256, a.shape, encode_npy(a.dtype, a.shape, a.data.data()));
+      keep(job, extractor_.compute(y.data(), y.size()));
       recycled = std::move(y);
     } catch (const std::bad_alloc&) {
       // A sample too large for memory fails alone, named like any other failure.
@@ -243,6 +275,19 @@ class Pipeline {
     }
   }
 
+  // A computed sample's features: staged as its own .npy (files), or kept for emit() to append
+  // to a part in manifest order (packed).
+  void keep(Job& job, FeatureArray a) {
+    job.shape = a.shape;
+    if (packed_) {
+      job.dtype = a.dtype;
+      job.data = std::move(a.data);
+    } else {
+      job.staged =
+          store_.stage(job.file, job.sha256, a.shape, encode_npy(a.dtype, a.shape, a.data.data()));
+    }
+  }
+
   void emit(Job& job) {
     ++result_.samples;
     if (!job.error.empty()) {
@@ -259,9 +304,19 @@ class Pipeline {
       else
         diagnose(job);
     }
-    std::string path = rebase_path(featdir_prefix_ + job.file, cwd_, job.sample.base);
-    job.sample.json["features"] = {
-        {"path", path}, {"shape", job.shape}, {"dtype", dtype_}, {"config", tag_}};
+    if (packed_ && !job.skipped) {
+      job.packed = store_.add_row(job.sample.id(), job.sha256, job.dtype, job.shape, job.data);
+      std::string().swap(job.data);
+    }
+    std::string path = rebase_path(featdir_prefix_ + (packed_ ? job.packed.part : job.file), cwd_,
+                                   job.sample.base);
+    Json& f = job.sample.json["features"];
+    f = Json::object();
+    f["path"] = path;
+    if (packed_) f["row"] = job.packed.row;
+    f["shape"] = job.shape;
+    f["dtype"] = dtype_;
+    f["config"] = tag_;
   }
 
   void diagnose(const Job& job) {
@@ -324,6 +379,10 @@ class Pipeline {
       text += ", skipped " + std::to_string(r.skipped) + " already in " + o_.featdir +
               " (same sha256 and config)";
     if (r.failed) text += ", " + std::to_string(r.failed) + " failed";
+    if (packed_ && r.parts) text += "; wrote " + plural(r.parts, "part", "parts");
+    if (!o_.shard.whole())
+      text += "; worker " + o_.shard.text() + " left " + std::to_string(r.others) +
+              " lines to the others";
     note(text + " [" + tag_ + "]");
     if (o_.config.is_imu()) return summarize_imu();
     const auto& t = tally_;
@@ -344,6 +403,7 @@ class Pipeline {
   ManifestReader reader_;
   ManifestWriter writer_;
   FeatureStore store_;
+  bool packed_;
   std::string tag_;
   const char* dtype_;
   fs::path cwd_;

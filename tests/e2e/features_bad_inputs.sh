@@ -33,7 +33,7 @@ PY
 
 for preset in micro_speech logmel; do
   rc=0
-  tp features --preset $preset -o feats-$preset m.jsonl > out.jsonl 2>err || rc=$?
+  tp features --preset $preset --layout files -o feats-$preset m.jsonl > out.jsonl 2>err || rc=$?
   expect_eq "$rc" 1 "exit code with bad samples ($preset)"
   grep -q "^tinyprep features: m.jsonl:2: clips/stereo.wav: 2 channels downmixed to mono$" err ||
     fail "stereo note: $(cat err)"
@@ -69,7 +69,7 @@ PY
 
 # A re-run retries the failed samples only.
 rc=0
-tp features --preset logmel -o feats-logmel m.jsonl > /dev/null 2>err || rc=$?
+tp features --preset logmel --layout files -o feats-logmel m.jsonl > /dev/null 2>err || rc=$?
 expect_eq "$rc" 1 "re-run exit code"
 grep -q "computed 0, skipped 5 already in feats-logmel (same sha256 and config), 5 failed" err ||
   fail "re-run summary: $(cat err)"

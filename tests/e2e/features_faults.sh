@@ -17,7 +17,7 @@ with open("big.jsonl", "w") as f:
         for s in lines:
             f.write(json.dumps(dict(s, id=f"{s['id']}-{k}")) + "\n")
 PY
-ARGS=(--preset logmel -j2)
+ARGS=(--preset logmel --layout files -j2)
 tp features "${ARGS[@]}" -o clean big.jsonl -O clean.jsonl 2>/dev/null
 # Every .npy under a final name in $1 loads whole with the logmel shape; prints their count.
 check_whole() {

@@ -23,7 +23,7 @@ with open("w.jsonl", "w") as m:
                             "csv": {"rows": rows, "columns": 6, "rate": 119}}) + "\n")
 PYEOF
 
-run() { tp features "$@" 2>run.err || { cat run.err >&2; fail "features $*"; }; }
+run() { tp features --layout files "$@" 2>run.err || { cat run.err >&2; fail "features $*"; }; }
 
 run --preset imu --rows 119 -o f1 w.jsonl >f1.jsonl
 run --preset imu --rows 119 --rate 50 --axes gZ,aX -o f2 w.jsonl >f2.jsonl

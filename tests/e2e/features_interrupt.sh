@@ -14,7 +14,7 @@ with open("big.jsonl", "w") as f:
         for s in lines:
             f.write(json.dumps(dict(s, id=f"{s['id']}-{k}")) + "\n")
 PY
-ARGS=(--preset logmel -j1)
+ARGS=(--preset logmel --layout files -j1)
 temps() { ls -a "$1" 2>/dev/null | grep -c '\.tmp-' || true; }
 # Waits until the run $2 has temporary files in $1 (a chunk in flight) and at least $3 .npy files
 # under final names (2048: the first chunk committed, the second in flight).

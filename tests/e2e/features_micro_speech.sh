@@ -9,7 +9,7 @@ tp import --label x kws > kws.jsonl 2>/dev/null
 
 # --length-ms 0 keeps each clip's length: the 30 ms clips give one frame, as the reference does.
 for format in uint16 float int8; do
-  tp features --preset micro_speech --format $format --length-ms 0 -o feats-$format kws.jsonl \
+  tp features --preset micro_speech --layout files --format $format --length-ms 0 -o feats-$format kws.jsonl \
     > out-$format.jsonl 2>err-$format
   expect_eq "$(wc -l < out-$format.jsonl)" 6 "lines out ($format)"
 done
@@ -40,7 +40,7 @@ for clip, name in golden.items():
 PY
 
 # The default length (1 s) pads the 30 ms clips: 49 frames; the first frame is the reference's.
-tp features --preset micro_speech --format uint16 -o feats-1s kws.jsonl > out-1s.jsonl 2>err
+tp features --preset micro_speech --layout files --format uint16 -o feats-1s kws.jsonl > out-1s.jsonl 2>err
 grep -q "padded 2 clips shorter than 1000 ms" err || fail "padding note: $(cat err)"
 "$PY" - "$KWS" <<'PY'
 import sys, numpy as np
@@ -50,9 +50,12 @@ assert np.array_equal(a[0], np.loadtxt(f"{sys.argv[1]}/reference/yes_30ms.u16.tx
 PY
 
 # Byte-identical outputs whatever the thread count.
-tp features --preset micro_speech -j1 -o j1 kws.jsonl > j1.jsonl 2>/dev/null
-tp features --preset micro_speech -j2 -o j2 kws.jsonl > j2.jsonl 2>/dev/null
-diff -r j1 j2 >/dev/null || fail "-j1 and -j2 feature folders differ"
+tp features --preset micro_speech --layout files -j1 -o j1 kws.jsonl > j1.jsonl 2>/dev/null
+tp features --preset micro_speech --layout files -j2 -o j2 kws.jsonl > j2.jsonl 2>/dev/null
+# config.json records the command (made_by), which differs in -j; the rest must not.
+diff -r -x config.json j1 j2 >/dev/null || fail "-j1 and -j2 feature folders differ"
+cmp <(json_get j1/config.json 'd.pop("made_by") and d') \
+  <(json_get j2/config.json 'd.pop("made_by") and d') || fail "config.json differs in -j beyond made_by"
 cmp <(sed 's#"j1/#"X/#' j1.jsonl) <(sed 's#"j2/#"X/#' j2.jsonl) || fail "-j1 and -j2 lines differ"
 
 # UTF-8 ids keep their letters in the file name; anything unsafe is replaced and the id's hash
@@ -61,7 +64,7 @@ cmp <(sed 's#"j1/#"X/#' j1.jsonl) <(sed 's#"j2/#"X/#' j2.jsonl) || fail "-j1 and
   echo '{"id":"naïve/ü 1","path":"kws/yes_1000ms.wav","label":"x"}'
   echo '{"id":"naïve_ü_1","path":"kws/no_1000ms.wav","label":"x"}'
 } > utf8.jsonl
-tp features --preset micro_speech -o utf8 utf8.jsonl > utf8-out.jsonl 2>/dev/null
+tp features --preset micro_speech --layout files -o utf8 utf8.jsonl > utf8-out.jsonl 2>/dev/null
 "$PY" - <<'PY'
 import json, os
 import numpy as np
@@ -72,7 +75,7 @@ assert not np.array_equal(np.load(a["features"]["path"]), np.load(b["features"][
 PY
 
 # The table variants are different targets: b and c differ from a on these clips.
-tp features --preset micro_speech --frontend-tables b -o tb kws.jsonl > tb.jsonl 2>/dev/null
+tp features --preset micro_speech --layout files --frontend-tables b -o tb kws.jsonl > tb.jsonl 2>/dev/null
 cmp -s j1/yes_1000ms.npy tb/yes_1000ms.npy && fail "--frontend-tables b gave variant a's values"
 [ "$(json_get tb/config.json 'd["params"]["tables"]')" = b ] || fail "config.json lacks tables b"
 echo OK

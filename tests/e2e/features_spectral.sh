@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 copy_fsdd
 tp import --pattern '{label}_{group}_{take}.wav' fsdd > fsdd.jsonl 2>/dev/null
 expect_eq "$(wc -l < fsdd.jsonl)" 300 "FSDD lines"
-COMMON=(--preset logmel --n-fft 512 --win-length 480 --hop-length 320 --no-center)
+COMMON=(--preset logmel --layout files --n-fft 512 --win-length 480 --hop-length 320 --no-center)
 LOGMEL=("${COMMON[@]}" --n-mels 40)
 
 # Incremental: 290 clips, then all 300 computes only the 10 new ones.
@@ -24,7 +24,10 @@ cmp all-j1.jsonl again.jsonl || fail "skipped samples must give the same lines"
 # -j1 and -j2 from scratch: byte-identical folders and lines.
 tp features "${LOGMEL[@]}" -o feats-j2 -j2 fsdd.jsonl > all-j2.jsonl 2>/dev/null
 tp features "${LOGMEL[@]}" -o feats-j1 -j1 fsdd.jsonl > fresh-j1.jsonl 2>/dev/null
-diff -r feats-j1 feats-j2 >/dev/null || fail "-j1 and -j2 folders differ"
+# config.json records the command (made_by), which differs in -j; the rest must not.
+diff -r -x config.json feats-j1 feats-j2 >/dev/null || fail "-j1 and -j2 folders differ"
+cmp <(json_get feats-j1/config.json 'd.pop("made_by") and d') \
+  <(json_get feats-j2/config.json 'd.pop("made_by") and d') || fail "config.json differs in -j beyond made_by"
 cmp <(sed 's#feats-j1/#X/#' fresh-j1.jsonl) <(sed 's#feats-j2/#X/#' all-j2.jsonl) ||
   fail "-j1 and -j2 lines differ"
 for f in feats-j1/*.npy; do cmp -s "$f" "feats/$(basename "$f")" || fail "$f differs from feats/"; done
@@ -68,7 +71,7 @@ PY
 mkdir -p kws && cp "$TEST_DATA"/kws_tflm/*_1000ms.wav kws/
 tp import --label x kws > kws.jsonl 2>/dev/null
 for center in --center --no-center; do
-  tp features --preset logmel --n-fft 512 --win-length 400 --hop-length 160 --n-mels 40 \
+  tp features --preset logmel --layout files --n-fft 512 --win-length 400 --hop-length 160 --n-mels 40 \
     $center -o kws$center kws.jsonl > kws$center.jsonl 2>/dev/null
 done
 "$PY" - <<'PY'
