@@ -169,6 +169,37 @@ for line in open("killed.sha"):
         assert (p, r) in used, (p, r)
 PY
 
+# A part deleted behind the folder's back: its rows are recomputed into a new part.
+gone=$(head -n 1 killed.sha | awk '{print $2}')
+rows=$(grep -c "\"killed/$gone\"" k.jsonl)
+[ "$rows" -gt 0 ] || fail "no line names $gone"
+rm "killed/$gone"
+tp features --preset micro_speech --part-mb 0.1 -o killed big.jsonl > k2.jsonl 2>err
+grep -q "computed $rows, skipped $((2400 - rows))" err || fail "deleted part: $(cat err)"
+! grep -q "\"killed/$gone\"" k2.jsonl || fail "a line still names the deleted part"
+"$PY" values.py c.jsonl k2.jsonl
+
+# Ctrl-C while waiting for input: exit 130, no manifest, no temporaries, finished parts kept.
+(head -n 2100 big.jsonl; exec sleep 60) > fifo &
+writer=$!
+"$TINYPREP" features --preset micro_speech --part-mb 0.1 -o int - -O i.jsonl < fifo 2>err &
+pid=$!
+for _ in $(seq 3000); do
+  [ "$(parts int | wc -l)" -gt 0 ] && [ "$(temps int)" -gt 0 ] && break
+  kill -0 $pid 2>/dev/null || fail "the run ended before Ctrl-C"
+  sleep 0.01
+done
+sleep 0.2
+kill -INT $pid
+rc=0
+wait $pid || rc=$?
+kill $writer
+wait $writer 2>/dev/null || true
+expect_eq "$rc" 130 "exit code after Ctrl-C"
+expect_eq "$(temps int)" 0 "temporary files after Ctrl-C"
+[ ! -e i.jsonl ] || fail "an interrupted run left its manifest"
+[ "$(parts int | wc -l)" -ge 30 ] || fail "Ctrl-C removed finished parts"
+
 # (f) two workers at once into one folder: together every line once, the values of one run.
 tp features --preset micro_speech --part-mb 0.1 --shard 0/2 -o sharded big.jsonl > s0.jsonl 2>e0 &
 w0=$!
