@@ -47,6 +47,32 @@ int exif_orientation(std::string_view b) {
   return 1;
 }
 
+bool jpeg_size(std::string_view b, int& width, int& height) {
+  auto u8 = [&](size_t at) { return static_cast<unsigned>(static_cast<unsigned char>(b[at])); };
+  if (b.size() < 4 || u8(0) != 0xFF || u8(1) != 0xD8) return false;
+  size_t at = 2;
+  while (at + 4 <= b.size()) {
+    if (u8(at) != 0xFF) return false;
+    const unsigned marker = u8(at + 1);
+    if (marker == 0xFF) {  // fill byte
+      ++at;
+      continue;
+    }
+    if (marker == 0xDA || marker == 0xD9) return false;  // image data before any frame header
+    const size_t length = u8(at + 2) << 8 | u8(at + 3);
+    if (length < 2 || at + 2 + length > b.size()) return false;
+    // SOF0..SOF15 but DHT (C4), JPG (C8) and DAC (CC): length, precision, height, width.
+    if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+      if (length < 7) return false;
+      height = static_cast<int>(u8(at + 5) << 8 | u8(at + 6));
+      width = static_cast<int>(u8(at + 7) << 8 | u8(at + 8));
+      return width > 0 && height > 0;
+    }
+    at += 2 + length;
+  }
+  return false;
+}
+
 namespace {
 
 void check_frame_size(std::string_view bytes, int width, int height, size_t bytes_per_pixel,

@@ -18,6 +18,12 @@ inline constexpr const char* kImageProbeSymbol = "tinyprep_image_probe_v1";
 inline constexpr const char* kImageDecodeSymbol = "tinyprep_image_decode_v1";
 inline constexpr const char* kImageEncodeSymbol = "tinyprep_image_encode_v1";
 
+/// A JPEG decoded at 1/factor of its size (factor 2, 4 or 8; libjpeg's DCT scaling), 8-bit,
+/// gray (the luma) or RGB, EXIF orientation not applied.
+using ImageDecodeReduced = Image (*)(std::string_view bytes, int factor, bool gray,
+                                     const std::string& name);
+inline constexpr const char* kImageDecodeReducedSymbol = "tinyprep_image_decode_reduced_v1";
+
 }  // namespace tinyprep
 
 namespace tinyprep {
@@ -25,7 +31,7 @@ namespace tinyprep {
 struct CropRequest;
 using ImageCrop = Image (*)(const Image& image, const CropRequest& request,
                             const std::string& name);
-inline constexpr const char* kImageCropSymbol = "tinyprep_image_crop_v1";
+inline constexpr const char* kImageCropSymbol = "tinyprep_image_crop_v2";
 
 }  // namespace tinyprep
 

@@ -52,6 +52,21 @@ std::string encode_image(const Image& image, const std::string& ext, const std::
   return encode(image, ext, name);
 }
 
+Image decode_for_crop(std::string_view bytes, bool whole, CropRequest& request,
+                      const std::string& name) {
+  request.orientation = exif_orientation(bytes);
+  int width = 0, height = 0;
+  if (whole || !jpeg_size(bytes, width, height)) return decode_image(bytes, name);
+  oriented_size(request.orientation, width, height);
+  const int factor = jpeg_reduction(width, height, request.spec);
+  if (factor == 1) return decode_image(bytes, name);
+  static auto decode = codec<ImageDecodeReduced>(kImageDecodeReducedSymbol);
+  Image image = decode(bytes, factor, request.spec.gray, name);
+  request.full_width = width;
+  request.full_height = height;
+  return image;
+}
+
 Image crop_image(const Image& image, const CropRequest& request, const std::string& name) {
   static auto crop = codec<ImageCrop>(kImageCropSymbol);
   return crop(image, request, name);

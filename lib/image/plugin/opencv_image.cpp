@@ -61,7 +61,7 @@ std::optional<std::string> without_ancillary_png_chunks(std::string_view bytes,
   return out;
 }
 
-cv::Mat decode(std::string_view bytes, const std::string& name) {
+cv::Mat decode(std::string_view bytes, const std::string& name, int flags = cv::IMREAD_UNCHANGED) {
   static const bool quiet = [] {  // errors are ours
     cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
     return true;
@@ -73,7 +73,7 @@ cv::Mat decode(std::string_view bytes, const std::string& name) {
   cv::Mat image;
   std::string why;
   try {
-    if (!bytes.empty()) image = cv::imdecode(encoded, cv::IMREAD_UNCHANGED);
+    if (!bytes.empty()) image = cv::imdecode(encoded, flags);
   } catch (const cv::Exception& e) {
     why = e.what();
   }
@@ -104,6 +104,31 @@ extern "C" Image tinyprep_image_decode_v1(std::string_view bytes, const std::str
   return image;
 }
 
+// libjpeg's DCT scaling (see decode_for_crop in image/crop_image.h); our own EXIF turn follows.
+extern "C" Image tinyprep_image_decode_reduced_v1(std::string_view bytes, int factor, bool gray,
+                                                  const std::string& name) {
+  int flags = 0;
+  switch (factor) {
+    case 2:
+      flags = gray ? cv::IMREAD_REDUCED_GRAYSCALE_2 : cv::IMREAD_REDUCED_COLOR_2;
+      break;
+    case 4:
+      flags = gray ? cv::IMREAD_REDUCED_GRAYSCALE_4 : cv::IMREAD_REDUCED_COLOR_4;
+      break;
+    case 8:
+      flags = gray ? cv::IMREAD_REDUCED_GRAYSCALE_8 : cv::IMREAD_REDUCED_COLOR_8;
+      break;
+    default:
+      throw Error(name, 0, "cannot decode at 1/" + std::to_string(factor) + " scale");
+  }
+  cv::Mat m = decode(bytes, name, flags | cv::IMREAD_IGNORE_ORIENTATION);
+  if (m.channels() == 3) cv::cvtColor(m, m, cv::COLOR_BGR2RGB);
+  if (!m.isContinuous()) m = m.clone();
+  Image image{info_of(m), {}};
+  image.pixels.assign(reinterpret_cast<const char*>(m.data), m.total() * m.elemSize());
+  return image;
+}
+
 extern "C" std::string tinyprep_image_encode_v1(const Image& image, const std::string& ext,
                                                 const std::string& name) {
   const ImageInfo& i = image.info;
@@ -128,37 +153,49 @@ extern "C" std::string tinyprep_image_encode_v1(const Image& image, const std::s
 }
 
 // crop: see CropRequest (image/crop_image.h) for the order of the steps.
-extern "C" Image tinyprep_image_crop_v1(const Image& image, const CropRequest& r,
-                                        const std::string& name) {
+namespace {
+
+Image crop(const Image& image, const CropRequest& r, const std::string& name) {
   const ImageInfo& i = image.info;
   if (i.channels < 1 || i.channels > 4 || i.channels == 2)
     throw Error(name, 0, "unsupported image: " + std::to_string(i.channels) + " channels");
   cv::Mat m(i.height, i.width, CV_MAKETYPE(i.depth_bits == 16 ? CV_16U : CV_8U, i.channels),
             const_cast<char*>(image.pixels.data()));
+  // Never in place: m may still be the caller's pixels, which are const.
+  auto flip = [&m](int code) {
+    cv::Mat f;
+    cv::flip(m, f, code);
+    m = f;
+  };
+  auto transpose = [&m] {
+    cv::Mat t;
+    cv::transpose(m, t);
+    m = t;
+  };
   switch (r.orientation) {  // as OpenCV's imread applies it
     case 2:
-      cv::flip(m, m, 1);
+      flip(1);
       break;
     case 3:
-      cv::flip(m, m, -1);
+      flip(-1);
       break;
     case 4:
-      cv::flip(m, m, 0);
+      flip(0);
       break;
     case 5:
-      cv::transpose(m, m);
+      transpose();
       break;
     case 6:
-      cv::transpose(m, m);
-      cv::flip(m, m, 1);
+      transpose();
+      flip(1);
       break;
     case 7:
-      cv::transpose(m, m);
-      cv::flip(m, m, -1);
+      transpose();
+      flip(-1);
       break;
     case 8:
-      cv::transpose(m, m);
-      cv::flip(m, m, 0);
+      transpose();
+      flip(0);
       break;
     default:
       break;
@@ -176,16 +213,21 @@ extern "C" Image tinyprep_image_crop_v1(const Image& image, const CropRequest& r
   }
   if (r.box) m = m(cv::Rect(r.box->x, r.box->y, r.box->width, r.box->height));
   if (r.spec.gray && m.channels() == 3) cv::cvtColor(m, m, cv::COLOR_RGB2GRAY);
-  const ResizePlan p = plan_resize(m.cols, m.rows, r.spec);
+  // Decoded reduced: planned for the whole image, the reduced one resized to the plan's size.
+  const bool reduced = r.full_width > 0 && r.full_height > 0 && !r.box;
+  const ResizePlan p = reduced ? plan_resize(r.full_width, r.full_height, r.spec)
+                               : plan_resize(m.cols, m.rows, r.spec);
   cv::Mat scaled;
   if (p.scaled_width == m.cols && p.scaled_height == m.rows)
     scaled = m;
   else
     cv::resize(m, scaled, cv::Size(p.scaled_width, p.scaled_height), 0, 0,
-               p.area ? cv::INTER_AREA : cv::INTER_LINEAR);
+               p.area || reduced ? cv::INTER_AREA : cv::INTER_LINEAR);
   const int W = r.spec.width, H = r.spec.height;
   cv::Mat out;
-  if (p.offset_x >= 0 && p.offset_y >= 0) {
+  // Cut when the resized image covers the target; else pad (fit-longest: a side 1 pixel short
+  // has (W - n) // 2 = 0 pixels before it and 1 after).
+  if (scaled.cols >= W && scaled.rows >= H) {
     out = scaled(cv::Rect(p.offset_x, p.offset_y, W, H));
   } else {
     out = cv::Mat::zeros(H, W, scaled.type());
@@ -199,8 +241,7 @@ extern "C" Image tinyprep_image_crop_v1(const Image& image, const CropRequest& r
 }
 
 // augment: see ImageAugmentRequest (image/augment_image.h) for the order of the steps.
-extern "C" Image tinyprep_image_augment_v1(const Image& image, const ImageAugmentRequest& r,
-                                           const std::string& name) {
+Image augment(const Image& image, const ImageAugmentRequest& r, const std::string& name) {
   const ImageInfo& i = image.info;
   if (i.channels < 1 || i.channels > 4 || i.channels == 2)
     throw Error(name, 0, "unsupported image: " + std::to_string(i.channels) + " channels");
@@ -223,12 +264,11 @@ extern "C" Image tinyprep_image_augment_v1(const Image& image, const ImageAugmen
                    cv::Scalar::all(0));
     m = rotated;
   }
-  if (r.flip_horizontal && r.flip_vertical)
-    cv::flip(m, m, -1);
-  else if (r.flip_horizontal)
-    cv::flip(m, m, 1);
-  else if (r.flip_vertical)
-    cv::flip(m, m, 0);
+  if (r.flip_horizontal || r.flip_vertical) {  // not in place: m may be the caller's pixels
+    cv::Mat flipped;
+    cv::flip(m, flipped, r.flip_horizontal && r.flip_vertical ? -1 : r.flip_horizontal ? 1 : 0);
+    m = flipped;
+  }
   if (!m.isContinuous() || m.data == reinterpret_cast<const uchar*>(image.pixels.data()))
     m = m.clone();
   if (r.brightness != 0 || r.contrast != 1) {
@@ -248,4 +288,25 @@ extern "C" Image tinyprep_image_augment_v1(const Image& image, const ImageAugmen
   Image result{info_of(m), {}};
   result.pixels.assign(reinterpret_cast<const char*>(m.data), m.total() * m.elemSize());
   return result;
+}
+
+}  // namespace
+
+// An OpenCV failure (a bad size, memory) names the image, and fails it alone.
+extern "C" Image tinyprep_image_crop_v2(const Image& image, const CropRequest& r,
+                                        const std::string& name) {
+  try {
+    return crop(image, r, name);
+  } catch (const cv::Exception& e) {
+    throw Error(name, 0, std::string("cannot crop it: ") + e.what());
+  }
+}
+
+extern "C" Image tinyprep_image_augment_v1(const Image& image, const ImageAugmentRequest& r,
+                                           const std::string& name) {
+  try {
+    return augment(image, r, name);
+  } catch (const cv::Exception& e) {
+    throw Error(name, 0, std::string("cannot augment it: ") + e.what());
+  }
 }
