@@ -200,6 +200,31 @@ expect_eq "$(temps int)" 0 "temporary files after Ctrl-C"
 [ ! -e i.jsonl ] || fail "an interrupted run left its manifest"
 [ "$(parts int | wc -l)" -ge 30 ] || fail "Ctrl-C removed finished parts"
 
+# SIGKILL at random moments of successive runs into one folder: every part under a final name is
+# whole after each; the run after the last kill gives the values of a clean run.
+cat > whole.py <<'PY'
+import glob, os, sys
+import numpy as np
+for p in glob.glob(sys.argv[1] + "/part-*.npy"):
+    a = np.load(p, mmap_mode="r")
+    assert a.shape[1:] == (49, 40) and a.shape[0] > 0, (p, a.shape)
+    assert a.offset + a.nbytes == os.path.getsize(p), p
+PY
+RANDOM=16
+for i in $(seq 8); do
+  "$TINYPREP" features --preset micro_speech --part-mb 0.1 -o random big.jsonl -O r.jsonl \
+    2>/dev/null &
+  pid=$!
+  sleep "0.$((RANDOM % 4))$((RANDOM % 10))"
+  kill -9 $pid 2>/dev/null || true
+  wait $pid 2>/dev/null || true
+  "$PY" whole.py random || fail "kill $i left a broken part under a final name"
+  rm -f r.jsonl
+done
+tp features --preset micro_speech --part-mb 0.1 -o random big.jsonl -O r.jsonl 2>/dev/null
+expect_eq "$(temps random)" 0 "temporary files after the random kills"
+"$PY" values.py c.jsonl r.jsonl
+
 # (f) two workers at once into one folder: together every line once, the values of one run.
 tp features --preset micro_speech --part-mb 0.1 --shard 0/2 -o sharded big.jsonl > s0.jsonl 2>e0 &
 w0=$!
