@@ -3,7 +3,15 @@
 #include <fstream>
 #include <iterator>
 
+#ifndef TINYPREP_VERSION
+#define TINYPREP_VERSION "0.0.0"
+#endif
+
 namespace tinyprep {
+
+const char* tinyprep_version() {
+  return TINYPREP_VERSION;
+}
 
 std::string command_line(const std::string& fallback) {
   std::ifstream f("/proc/self/cmdline", std::ios::binary);

@@ -8,4 +8,7 @@ namespace tinyprep {
 /// "tinyprep"; `fallback` when it cannot be read.
 std::string command_line(const std::string& fallback = "tinyprep");
 
+/// tinyprep's version ("0.1.0", the project's version in CMakeLists.txt).
+const char* tinyprep_version();
+
 }  // namespace tinyprep

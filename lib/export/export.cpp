@@ -99,6 +99,7 @@ Json features_provenance(const ManifestScan& scan) {
       if (!doc.is_object() || doc.value("config", Json()) != tag) continue;
       p["hash"] = doc.value("hash", Json());
       p["params"] = doc.value("params", Json());
+      p["made_by"] = doc.value("made_by", Json());
       p["config_json"] = file.string();
       return p;
     } catch (const std::exception&) {
@@ -106,6 +107,31 @@ Json features_provenance(const ManifestScan& scan) {
   }
   p["params"] = nullptr;  // honest: nothing beside the features says more than the id
   return p;
+}
+
+// The commands that made what is exported, oldest first, each {"command", "tinyprep_version"}:
+// those dataset.json records (init, import, capture, label, split --in-place), the one that
+// made the feature folder (its config.json's made_by), then this export. Commands on a pipe
+// that wrote neither leave no record here; what they did is in the lines (split_by).
+Json command_chain(const Json& dataset_history, const Json& provenance) {
+  Json chain = Json::array();
+  auto add = [&](const Json& entry) {
+    if (!entry.is_object() || !entry.contains("command")) return;
+    Json command = entry["command"];
+    if (command.is_array()) {  // argv as a list: shown as one line, as the others are
+      std::string line;
+      for (const auto& arg : command)
+        line += (line.empty() ? "" : " ") + (arg.is_string() ? arg.get<std::string>() : arg.dump());
+      command = line;
+    }
+    chain.push_back(
+        {{"command", command}, {"tinyprep_version", entry.value("tinyprep_version", Json())}});
+  };
+  if (dataset_history.is_array())
+    for (const auto& entry : dataset_history) add(entry);
+  if (provenance.contains("features")) add(provenance["features"].value("made_by", Json()));
+  add(provenance["export"]);
+  return chain;
 }
 
 ExportInfo ExportRun::run() {
@@ -119,6 +145,7 @@ ExportInfo ExportRun::run() {
   info_.command = o_.command;
 
   std::vector<std::string> dataset_labels;
+  Json dataset_history;       // dataset.json's "history": the commands that made the dataset
   std::string dataset_file;   // dataset.json, when the manifest is a dataset's
   std::string manifest_name;  // the manifest file's name without .jsonl, else ""
   // For the shuffle: each split's (key, sample index), and each sample's line number.
@@ -137,6 +164,7 @@ ExportInfo ExportRun::run() {
         info_.description = j["description"];
       if (j.contains("license") && j["license"].is_string()) info_.license = j["license"];
       if (j.contains("version") && j["version"].is_string()) info_.version = j["version"];
+      if (j.contains("history") && j["history"].is_array()) dataset_history = j["history"];
     } else if (!spool) {
       manifest_name = fs::path(manifest_file(o_.manifest)).stem().string();
     }
@@ -180,6 +208,24 @@ ExportInfo ExportRun::run() {
   if (scan_.has_features) info_.provenance["features"] = features_provenance(scan_);
   info_.provenance["split"] =
       scan_.split_by.is_null() ? Json{{"recorded", false}} : Json{{"split_by", scan_.split_by}};
+  // A manifest made from a dataset (split DIR > m.jsonl): the dataset its samples are in
+  // (DIR/data/<label>/<file>) says how it was made.
+  if (dataset_history.is_null() && !scan_.first_media.empty()) {
+    fs::path dir = fs::path(scan_.first_media).parent_path();
+    for (int up = 0; up < 3 && !dir.empty() && dataset_history.is_null();
+         ++up, dir = dir.parent_path()) {
+      std::error_code ec;
+      if (!fs::is_regular_file(dir / "dataset.json", ec)) continue;
+      try {
+        Json doc = Json::parse(read_file((dir / "dataset.json").string()));
+        if (doc.is_object() && doc.contains("history") && doc["history"].is_array())
+          dataset_history = doc["history"];
+      } catch (const std::exception&) {
+      }
+      break;
+    }
+  }
+  info_.provenance["chain"] = command_chain(dataset_history, info_.provenance);
 
   std::vector<std::string> splits;
   for (const auto& [split, count] : scan_.split_counts) splits.push_back(split);

@@ -48,6 +48,11 @@ ManifestScan scan_manifest(ManifestReader& reader, const std::string& source,
     if (has && (f->find("path") == f->end() || !(*f)["path"].is_string()))
       s.fail("'features' has no 'path'");
     if (has && !scan.lines) scan.first_features = s.resolve((*f)["path"]).string();
+    if (!scan.lines) {
+      auto media = s.json.find("path");
+      if (media != s.json.end() && media->is_string())
+        scan.first_media = s.resolve(media->get<std::string>()).string();
+    }
     if (scan.lines && has != scan.has_features)
       s.fail(std::string(has ? "sample has 'features' but '" : "sample has no 'features' but '") +
              scan.first.id + "' (line " + std::to_string(scan.first.line) +

@@ -29,6 +29,7 @@ struct ManifestScan {
   std::optional<Json> declared_shape, declared_dtype;
   FirstSeen first;
   std::string first_features;  ///< the first line's features file (resolved)
+  std::string first_media;     ///< the first line's `path` (resolved), "" when it has none
   /// The `split_by` field `tinyprep split` writes (how the split was made): the value all
   /// lines share, null when none has one, "mixed" when they differ.
   Json split_by;

@@ -52,7 +52,10 @@ long label_manifest(LabelRules& rules, const LabelRunOptions& o) {
   if (read == 0) throw Error(in.name(), 0, "has no samples: nothing to label");
   rules.check_unused();  // before the output is committed: a typo leaves nothing behind
   out.commit();
-  if (lock) update_label_list(*lock, rules, written);
+  if (lock) {
+    update_label_list(*lock, rules, written);
+    Dataset::open(lock->dir()).record_command(*lock);  // dataset.json's history
+  }
   if (out.count() == 0) warn("every line was dropped: the output is empty");
   note(std::to_string(read) + " lines read, " + std::to_string(rules.changed()) + " relabelled, " +
        std::to_string(rules.dropped()) + " dropped, " + std::to_string(out.count()) + " written");

@@ -12,10 +12,13 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+#include <set>
 
 #include "core/diag.h"
 #include "core/error.h"
 #include "core/hash.h"
+#include "core/process.h"
 
 namespace tinyprep {
 namespace fs = std::filesystem;
@@ -124,6 +127,7 @@ Dataset Dataset::create(const DatasetLock& lock, const std::string& name, bool f
       {"modality", nullptr}, {"labels", Json::array()}, {"format", Json::object()}};
   for (const auto& [key, value] : fields.items()) d.info_[key] = value;
   d.save(lock);
+  d.record_command(lock);
   return d;
 }
 
@@ -157,8 +161,49 @@ bool Dataset::add_label(const std::string& label) {
   return true;
 }
 
+namespace {
+
+// dataset.json's "history" as the file holds it now (record_command() writes it there
+// directly, so an object opened earlier may hold an older one).
+Json history_on_disk(const fs::path& file) {
+  try {
+    Json doc = read_json_file(file.string());
+    if (doc.is_object() && doc.contains("history") && doc["history"].is_array())
+      return doc["history"];
+  } catch (const std::exception&) {
+  }
+  return Json();
+}
+
+}  // namespace
+
 void Dataset::save(const DatasetLock&) const {
-  write_file_atomic(info_file().string(), info_.dump(2) + "\n", true);
+  Json out = info_;
+  Json history = history_on_disk(info_file());
+  if (!history.is_null()) out["history"] = std::move(history);
+  write_file_atomic(info_file().string(), out.dump(2) + "\n", true);
+}
+
+void Dataset::record_command(const DatasetLock&) const {
+  static std::mutex mutex;
+  static std::set<std::string> recorded;  // datasets this process has recorded itself in
+  {
+    std::lock_guard<std::mutex> hold(mutex);
+    std::error_code ec;
+    if (!recorded.insert(fs::weakly_canonical(dir_, ec).string()).second) return;
+  }
+  Json doc;
+  try {
+    doc = read_json_file(info_file().string());
+  } catch (const std::exception&) {
+  }
+  if (!doc.is_object()) doc = info_;
+  Json& history = doc["history"];
+  if (!history.is_array()) history = Json::array();
+  history.push_back({{"command", command_line()}, {"tinyprep_version", tinyprep_version()}});
+  if (history.size() > kMaxHistory)
+    history.erase(history.begin(), history.begin() + (history.size() - kMaxHistory));
+  write_file_atomic(info_file().string(), doc.dump(2) + "\n", true);
 }
 
 void Dataset::save() const {
@@ -208,7 +253,8 @@ void Dataset::repair_manifest(const DatasetLock& lock) const {
   append_lines(lock, {});
 }
 
-void Dataset::append_lines(const DatasetLock&, std::string_view lines) const {
+void Dataset::append_lines(const DatasetLock& lock, std::string_view lines) const {
+  if (!lines.empty()) record_command(lock);
   std::string path = manifest().string();
 #ifdef _WIN32
   std::string text(lines);
@@ -267,7 +313,8 @@ void Dataset::append_lines(const DatasetLock&, std::string_view lines) const {
 #endif
 }
 
-void Dataset::rewrite_manifest(const DatasetLock&, std::string_view text) const {
+void Dataset::rewrite_manifest(const DatasetLock& lock, std::string_view text) const {
+  record_command(lock);
   write_file_atomic(manifest().string(), text, true);
 }
 

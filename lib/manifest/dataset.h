@@ -92,6 +92,12 @@ class Dataset {
   void repair_manifest(const DatasetLock& lock) const;
   /// Replaces samples.jsonl by `text` (whole lines) atomically under `lock`.
   void rewrite_manifest(const DatasetLock& lock, std::string_view text) const;
+  /// Under `lock`: adds this process's command line and tinyprep version to dataset.json's
+  /// "history" (once per process and dataset, the last kMaxHistory kept). append_lines() with
+  /// lines, rewrite_manifest() and create() call it, so the history names every command that
+  /// changed the dataset; export copies it into its provenance.
+  void record_command(const DatasetLock& lock) const;
+  static constexpr size_t kMaxHistory = 200;
 
  private:
   std::filesystem::path dir_;

@@ -186,6 +186,7 @@ Json split_manifest(const SplitOptions& o) {
     split_streaming(splitter, in, out, tally);
   if (tally.samples() == 0) throw Error(in.name(), 0, "has no samples: nothing to split");
   out.commit();
+  if (lock) Dataset::open(lock->dir()).record_command(*lock);  // dataset.json's history
 
   bool hash = o.method == SplitMethod::kHash;
   tally.warn_problems(o.ratios, hash, o.stratify,
