@@ -48,7 +48,7 @@ RunFn setup_export(CLI::App& app) {
     ExportOptions e;
     std::vector<std::string> keys;
     size_t shards = 0;
-    std::string shard_size, compression = "gzip";
+    std::string shard_size, compression = "gzip", shard;
     bool gzip = false, print_loader = false, no_shuffle = false;
   };
   auto o = std::make_shared<Options>();
@@ -58,10 +58,18 @@ RunFn setup_export(CLI::App& app) {
       "tinyprep.json beside them; or one HDF5 file with /<split>/x, y, id. Each sample's array\n"
       "is its features .npy, else its raw media (audio float32 in [-1, 1], CSV float32, image\n"
       "pixels uint8 (height, width, channels), or the encoded image with --image-encoding).");
-  app.footer("tinyprep export loader DIR|FILE prints the Python that loads an existing export.");
-  app.add_option("FORMAT", o->e.format, "tfrecord, hdf5, or loader (of an existing export)")
+  app.footer(
+      "tinyprep export loader DIR|FILE prints the Python that loads an existing export.\n"
+      "Sharded (N workers at once, e.g. a Slurm job array; docs/export.md \"Sharded exports\"):\n"
+      "  tinyprep export tfrecord M -o OUT --shard K/N   worker K's shards and "
+      "OUT/worker-K-of-N.json\n"
+      "  tinyprep export finalize OUT                    once all N are done: one TFDS-named set\n"
+      "  tinyprep export hdf5 M -o all.h5 --shard K/N    all.part-K-of-N.h5; then\n"
+      "  tinyprep merge -o all.h5 all.part-*-of-N.h5     joins the parts");
+  app.add_option("FORMAT", o->e.format,
+                 "tfrecord, hdf5, loader (of an existing export) or finalize (of a sharded one)")
       ->required()
-      ->check(CLI::IsMember({"tfrecord", "hdf5", "loader"}));
+      ->check(CLI::IsMember({"tfrecord", "hdf5", "loader", "finalize"}));
   app.add_option("MANIFEST", o->e.manifest,
                  "manifest file, dataset folder or '-' (stdin); for loader: the export");
   app.add_option("-o,--out", o->e.out, "output folder (tfrecord) or file (hdf5)");
@@ -93,15 +101,24 @@ RunFn setup_export(CLI::App& app) {
       ->check(CLI::IsMember({"raw", "list"}));
   app.add_option("--seed", o->e.seed, "seed of the shuffle of each split's examples (default 0)");
   app.add_flag("--no-shuffle", o->no_shuffle, "keep each split's examples in manifest order");
+  app.add_option("--shard", o->shard,
+                 "K/N: export only the lines worker K of N takes (by a hash of the id); "
+                 "labels come from every line");
   return [o, &app] {
     ExportOptions& e = o->e;
-    if (e.format == "loader") {
+    if (e.format == "loader" || e.format == "finalize") {
       for (const char* opt :
            {"-o", "--name", "--labels", "--key", "--shards", "--shard-size", "--gzip",
             "--compression", "--image-encoding", "--force", "--allow-outside", "--print-loader",
-            "--x-encoding", "--seed", "--no-shuffle"})
-        if (app.count(opt)) throw usage_error(std::string("loader takes no ") + opt);
-      if (!app.count("MANIFEST")) throw usage_error("loader needs the export: DIR or FILE");
+            "--x-encoding", "--seed", "--no-shuffle", "--shard"})
+        if (app.count(opt)) throw usage_error(e.format + " takes no " + opt);
+      if (!app.count("MANIFEST"))
+        throw usage_error(e.format == "finalize" ? "finalize needs the folder the workers wrote"
+                                                 : "loader needs the export: DIR or FILE");
+      if (e.format == "finalize") {
+        finalize_export(e.manifest, command_line("tinyprep export"), TINYPREP_VERSION);
+        return 0;
+      }
       std::string text = export_loader(e.manifest);
       std::fwrite(text.data(), 1, text.size(), stdout);
       return 0;
@@ -124,6 +141,7 @@ RunFn setup_export(CLI::App& app) {
     if (!o->shard_size.empty()) e.shards.shard_bytes = parse_size(o->shard_size);
     e.gzip_level = o->gzip ? 6 : 0;
     e.hdf5_gzip = o->compression == "gzip";
+    if (app.count("--shard")) e.shard = parse_shard(o->shard);
     e.tinyprep_version = TINYPREP_VERSION;
     e.command = command_line("tinyprep export");
     ExportInfo info = run_export(e, load_media);

@@ -8,10 +8,12 @@
 
 #include "core/diag.h"
 #include "core/error.h"
+#include "core/hash.h"
 #include "core/io.h"
 #include "core/parallel.h"
 #include "core/progress.h"
 #include "core/signals.h"
+#include "core/staged_file.h"
 #include "export/export_input.h"
 #include "export/export_scan.h"
 #include "export/exporter.h"
@@ -36,6 +38,7 @@ class ExportRun {
   void work(Sample& s, LoadedSample& out);
   void emit(const Sample& s, LoadedSample& item);
   void summarize() const;
+  std::string options_hash() const;
 
   const ExportOptions& o_;
   const MediaLoader& load_media_;
@@ -151,6 +154,8 @@ ExportInfo ExportRun::run() {
   // For the shuffle: each split's (key, sample index), and each sample's line number.
   std::map<std::string, std::vector<std::pair<uint64_t, uint32_t>>> keyed;
   std::vector<uint32_t> line_numbers;
+  const bool sharded = !o_.shard.whole();
+  std::map<std::string, uint64_t> mine;  // the lines this worker exports, per split
   {
     ExportLines lines(o_.manifest, spool.get(), o_.allow_outside);
     if (lines.dataset_dir()) {
@@ -168,13 +173,16 @@ ExportInfo ExportRun::run() {
     } else if (!spool) {
       manifest_name = fs::path(manifest_file(o_.manifest)).stem().string();
     }
-    ScanVisitor visit;
-    if (o_.shuffle)
-      visit = [&](const Sample& s, const std::string& id, const std::string& split) {
-        auto index = static_cast<uint32_t>(line_numbers.size());
-        line_numbers.push_back(static_cast<uint32_t>(s.line));
-        keyed[split].emplace_back(shuffle_key(o_.seed, id), index);
-      };
+    // Every line is scanned (labels, splits, shapes: the N workers of a sharded export agree);
+    // only the lines this worker takes are counted for it and exported.
+    ScanVisitor visit = [&](const Sample& s, const std::string& id, const std::string& split) {
+      if (sharded && !o_.shard.takes(id)) return;
+      ++mine[split];
+      if (!o_.shuffle) return;
+      auto index = static_cast<uint32_t>(line_numbers.size());
+      line_numbers.push_back(static_cast<uint32_t>(s.line));
+      keyed[split].emplace_back(shuffle_key(o_.seed, id), index);
+    };
     scan_ = scan_manifest(lines.reader(), spool ? "<stdin>" : "", visit);
     info_.label_names = resolve_labels(o_.labels, dataset_labels, scan_, lines.source());
     if (scan_.without_split && scan_.without_split < scan_.lines)
@@ -198,6 +206,17 @@ ExportInfo ExportRun::run() {
   else if (!dataset_file.empty())
     check_file_name_part(info_.name, "dataset name", dataset_file);
   if (!scan_.lines) throw Error(display_name(o_.manifest), 0, "no samples");
+  // Every split of the manifest, whether or not this worker has lines in it.
+  std::vector<std::string> splits;
+  for (const auto& [split, count] : scan_.split_counts) splits.push_back(split);
+  std::sort(splits.begin(), splits.end(), split_order_less);
+  if (sharded) {
+    info_.worker = o_.shard.index;
+    info_.workers = o_.shard.count;
+    scan_.split_counts = mine;
+    scan_.lines = 0;
+    for (const auto& [split, count] : mine) scan_.lines += count;
+  }
   for (size_t i = 0; i < info_.label_names.size(); ++i)
     label_index_[info_.label_names[i]] = static_cast<int64_t>(i);
   info_.feature_config = scan_.has_features && scan_.feature_config ? *scan_.feature_config
@@ -227,9 +246,6 @@ ExportInfo ExportRun::run() {
   }
   info_.provenance["chain"] = command_chain(dataset_history, info_.provenance);
 
-  std::vector<std::string> splits;
-  for (const auto& [split, count] : scan_.split_counts) splits.push_back(split);
-  std::sort(splits.begin(), splits.end(), split_order_less);
   std::vector<uint32_t> order;
   if (o_.shuffle) {
     order.reserve(line_numbers.size());
@@ -245,6 +261,7 @@ ExportInfo ExportRun::run() {
   } else {
     info_.order = {{"shuffle", false}};
   }
+  info_.options_hash = options_hash();
   format_->open(info_, scan_);
 
   ExportLines lines(o_.manifest, spool.get(), o_.allow_outside);
@@ -253,7 +270,12 @@ ExportInfo ExportRun::run() {
     reordered = std::make_unique<ReorderedLines>(
         lines, spool ? spool->path() : manifest_file(o_.manifest), std::move(order),
         std::move(line_numbers), o_.allow_outside);
-  auto next = [&](Sample& s) { return reordered ? reordered->next(s) : lines.next(s); };
+  auto next = [&](Sample& s) {
+    if (reordered) return reordered->next(s);
+    while (lines.next(s))
+      if (!sharded || o_.shard.takes(s.id())) return true;
+    return false;
+  };
   Progress progress("export", static_cast<long>(scan_.lines));
   unsigned jobs = o_.jobs ? o_.jobs : default_jobs();
   // Lines in memory at once: four groups per thread keep every thread busy; more only makes
@@ -308,6 +330,27 @@ ExportInfo ExportRun::run() {
   return info_;
 }
 
+// What the N workers of one sharded export must share, hashed: the output's name, format and
+// encoding options, labels, feature config, order, shard plan and worker count.
+std::string ExportRun::options_hash() const {
+  Json keys = {info_.keys.x, info_.keys.shape, info_.keys.label, info_.keys.label_name,
+               info_.keys.id};
+  Json j = {{"format", info_.format},
+            {"name", info_.name},
+            {"keys", keys},
+            {"label_names", info_.label_names},
+            {"feature_config", info_.feature_config},
+            {"gzip_level", o_.gzip_level},
+            {"hdf5_gzip", o_.hdf5_gzip},
+            {"x_encoding", o_.x_encoding},
+            {"image_encoding", o_.image_encoding},
+            {"order", info_.order},
+            {"shards", o_.shards.shards},
+            {"shard_bytes", o_.shards.shard_bytes},
+            {"workers", o_.shard.count}};
+  return sha256_hex(j.dump()).substr(0, 16);
+}
+
 // One line on stderr: examples per split, files, bytes, where.
 void ExportRun::summarize() const {
   uint64_t bytes = 0;
@@ -323,7 +366,10 @@ void ExportRun::summarize() const {
     total += s.count;
   }
   note("", 0,
-       "exported " + std::to_string(total) + " examples (" + counts + ") to " + o_.out + ": " +
+       std::string(info_.workers > 1 ? "worker " + std::to_string(info_.worker) + " of " +
+                                           std::to_string(info_.workers) + ": "
+                                     : "") +
+           "exported " + std::to_string(total) + " examples (" + counts + ") to " + o_.out + ": " +
            std::to_string(info_.files.size()) + (info_.files.size() == 1 ? " file, " : " files, ") +
            std::to_string(bytes) + " bytes");
 }
@@ -364,7 +410,21 @@ std::string export_loader(const std::string& path) {
   return loader_python(export_info_from_json(j, source), path);
 }
 
-ExportInfo run_export(const ExportOptions& options, const MediaLoader& load_media) {
+std::string hdf5_part_path(const std::string& out, const Shard& shard) {
+  fs::path p(out);
+  std::string tag = ".part-" + std::to_string(shard.index) + "-of-" + std::to_string(shard.count);
+  std::string ext = p.extension().string();
+  if (ext.empty()) return out + tag;
+  return (p.parent_path() / (p.stem().string() + tag + ext)).string();
+}
+
+ExportInfo run_export(const ExportOptions& given, const MediaLoader& load_media) {
+  ExportOptions options = given;
+  if (!options.shard.whole() && options.format == "hdf5" && !options.out.empty()) {
+    if (is_stream_file(options.out))
+      throw usage_error("--shard writes one HDF5 part per worker: -o must be a file name");
+    options.out = hdf5_part_path(options.out, options.shard);
+  }
   if (options.format != "tfrecord" && options.format != "hdf5")
     throw usage_error("format must be tfrecord or hdf5");
   if (options.out.empty()) throw usage_error("-o OUT is required");

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "array/npy.h"
+#include "core/shard.h"
 #include "export/export_info.h"
 #include "export/tfrecord_shards.h"
 #include "manifest/manifest.h"
@@ -38,6 +39,10 @@ struct ExportOptions {
   /// manifest order.
   bool shuffle = true;
   uint64_t seed = 0;
+  /// --shard K/N: only the lines worker K takes (Shard::takes on the id); labels, splits and
+  /// shapes still come from every line, so the N workers agree. TFRecord: the worker's own
+  /// shard files and worker-K-of-N.json (see finalize_export); HDF5: hdf5_part_path(out).
+  Shard shard;
   std::string tinyprep_version, command;
 };
 
@@ -58,6 +63,18 @@ using MediaLoader = std::function<SampleArray(const Sample&, const ExportOptions
 /// (naming the manifest line), usage_error for bad options, interrupted_error on Ctrl-C;
 /// nothing is left under a final name unless the whole export succeeded.
 ExportInfo run_export(const ExportOptions& options, const MediaLoader& load_media);
+
+/// Where worker K of N writes its HDF5 part: OUT with ".part-K-of-N" before its extension
+/// ("all.h5" -> "all.part-0-of-3.h5"; "all" -> "all.part-0-of-3").
+std::string hdf5_part_path(const std::string& out, const Shard& shard);
+
+/// `tinyprep export finalize DIR`: joins the shard files that N workers of
+/// `export tfrecord --shard K/N` wrote into DIR into one TFDS-named set with its metadata
+/// (docs/export.md, "Sharded exports"). Refuses, naming the worker or file, when a worker has
+/// not finished or the workers' files are of different exports. Restartable: the renames are
+/// planned in DIR/.finalize-plan.json first, and a re-run completes a plan that was cut off.
+void finalize_export(const std::string& dir, const std::string& command,
+                     const std::string& tinyprep_version);
 
 /// The Python that loads the existing export `path` (a TFRecord folder: its tinyprep.json;
 /// an HDF5 file: its tinyprep_json attribute). Throws Error naming what it cannot read.

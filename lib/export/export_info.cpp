@@ -178,6 +178,7 @@ std::string tinyprep_json(const ExportInfo& info) {
             {"order", info.order},
             {"splits", splits},
             {"provenance", info.provenance}};
+  if (info.workers > 1) j["shard"] = {{"worker", info.worker}, {"workers", info.workers}};
   return j.dump(2) + "\n";
 }
 

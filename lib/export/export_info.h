@@ -23,6 +23,9 @@ struct SplitInfo {
   uint64_t count = 0;
   std::vector<uint64_t> shard_lengths;  ///< TFRecord only
   uint64_t num_bytes = 0;               ///< serialized Example bytes (TFDS's numBytes)
+  /// A sharded TFRecord worker's files (names in the folder), their record bytes and sizes.
+  std::vector<std::string> shard_files;
+  std::vector<uint64_t> shard_bytes, file_bytes;
 };
 
 struct ExportInfo {
@@ -50,6 +53,10 @@ struct ExportInfo {
   Json provenance = Json::object();
   std::string tinyprep_version, command;
   std::vector<std::string> files;  ///< every file written (final names), for the summary
+  /// --shard K/N: this export is worker K's of N (tinyprep.json "shard"); 1 = whole.
+  uint32_t worker = 0, workers = 1;
+  /// A hash of every option the N workers of one sharded export must share.
+  std::string options_hash;
 };
 
 /// TFDS's dataset_info.json (proto3 JSON: int64 values as strings).

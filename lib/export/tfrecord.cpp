@@ -37,6 +37,19 @@ std::string shard_file_name(const std::string& name, const std::string& split, s
   return name + "-" + split + ".tfrecord-" + suffix;
 }
 
+std::string worker_tag(uint32_t worker, uint32_t workers) {
+  char tag[32];
+  std::snprintf(tag, sizeof tag, "w%05uof%05u", worker, workers);
+  return tag;
+}
+
+std::string worker_shard_file_name(const std::string& name, const std::string& split,
+                                   const std::string& tag, size_t index) {
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "%05zu", index);
+  return name + "-" + split + ".tfrecord-" + tag + "-" + suffix;
+}
+
 TfRecordWriter::TfRecordWriter(std::unique_ptr<StagedFile> file, int gzip_level, unsigned threads,
                                size_t block_bytes)
     : file_(std::move(file)),

@@ -60,4 +60,10 @@ std::string tfrecord_footer(std::string_view record);
 std::string shard_file_name(const std::string& name, const std::string& split, size_t index,
                             size_t count);
 
+/// What a worker of a sharded export (--shard K/N) puts in its shard names: "w{K:05d}of{N:05d}".
+std::string worker_tag(uint32_t worker, uint32_t workers);
+/// A worker's shard file name: "{name}-{split}.tfrecord-{tag}-{index:05d}".
+std::string worker_shard_file_name(const std::string& name, const std::string& split,
+                                   const std::string& tag, size_t index);
+
 }  // namespace tinyprep

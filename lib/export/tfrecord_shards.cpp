@@ -8,10 +8,12 @@
 namespace tinyprep {
 
 TfRecordShards::TfRecordShards(std::string folder, std::string name, std::string split,
-                               uint64_t total, ShardPlan plan, int gzip_level, unsigned threads)
+                               uint64_t total, ShardPlan plan, int gzip_level, unsigned threads,
+                               std::string worker_tag)
     : folder_(std::move(folder)),
       name_(std::move(name)),
       split_(std::move(split)),
+      worker_tag_(std::move(worker_tag)),
       total_(total),
       plan_(plan),
       gzip_level_(gzip_level),
@@ -25,11 +27,15 @@ uint64_t TfRecordShards::shard_end(size_t index) const {
 }
 
 void TfRecordShards::open_next() {
-  // A placeholder final name: the "-of-N" part is known only at the end.
+  // A placeholder final name: the "-of-N" part is known only at the end. A worker's shards
+  // keep the name they are given here.
   char suffix[16];
   std::snprintf(suffix, sizeof suffix, "%05zu", files_.size());
   std::string placeholder =
-      (std::filesystem::path(folder_) / (name_ + "-" + split_ + ".tfrecord-" + suffix)).string();
+      (std::filesystem::path(folder_) /
+       (worker_tag_.empty() ? name_ + "-" + split_ + ".tfrecord-" + suffix
+                            : worker_shard_file_name(name_, split_, worker_tag_, files_.size())))
+          .string();
   current_ = std::make_unique<TfRecordWriter>(
       std::make_unique<StagedFile>(placeholder, StagedFileOptions{.buffer_bytes = 1 << 20}),
       gzip_level_, threads_);
@@ -37,7 +43,9 @@ void TfRecordShards::open_next() {
 
 void TfRecordShards::close_current() {
   lengths_.push_back(current_->records());
+  shard_bytes_.push_back(current_->record_bytes());
   files_.push_back(current_->close());
+  file_bytes_.push_back(files_.back()->size());
   current_.reset();
 }
 
@@ -75,6 +83,7 @@ void TfRecordShards::finish() {
                 "split '" + split_ + "' got " + std::to_string(written_) + " samples, but the " +
                     "manifest had " + std::to_string(total_) + " when scanned");
   size_t n = files_.size();
+  if (!worker_tag_.empty()) return;  // a worker's names are final; finalize renames them
   for (size_t i = 0; i < n; ++i)
     files_[i]->set_final_path(
         (std::filesystem::path(folder_) / shard_file_name(name_, split_, i, n)).string());

@@ -24,8 +24,10 @@ struct ShardPlan {
 class TfRecordShards {
  public:
   /// `total` records will come (from the manifest scan); they are cut by count into shards.
+  /// `worker_tag` (a sharded export's "w00001of00003"): the shards are named
+  /// "{name}-{split}.tfrecord-{tag}-{index:05d}" instead of TFDS's names (finalize renames them).
   TfRecordShards(std::string folder, std::string name, std::string split, uint64_t total,
-                 ShardPlan plan, int gzip_level, unsigned threads = 0);
+                 ShardPlan plan, int gzip_level, unsigned threads = 0, std::string worker_tag = "");
   /// Writes one serialized Example, starting a new shard when the plan says so. Throws Error
   /// when more than `total` records arrive (the manifest changed during the export).
   void write(std::string_view record);
@@ -34,6 +36,9 @@ class TfRecordShards {
   /// The closed shards, for publishing.
   std::vector<std::unique_ptr<StagedFile>>& files() { return files_; }
   const std::vector<uint64_t>& shard_lengths() const { return lengths_; }
+  /// Record bytes (without framing) and file bytes of each shard.
+  const std::vector<uint64_t>& shard_record_bytes() const { return shard_bytes_; }
+  const std::vector<uint64_t>& shard_file_bytes() const { return file_bytes_; }
   uint64_t record_bytes() const { return record_bytes_; }
 
  private:
@@ -41,7 +46,7 @@ class TfRecordShards {
   void close_current();
   uint64_t shard_end(size_t index) const;  // records before the end of shard `index`
 
-  std::string folder_, name_, split_;
+  std::string folder_, name_, split_, worker_tag_;
   uint64_t total_;
   ShardPlan plan_;
   int gzip_level_;
@@ -51,7 +56,7 @@ class TfRecordShards {
   uint64_t record_bytes_ = 0;
   std::unique_ptr<TfRecordWriter> current_;
   std::vector<std::unique_ptr<StagedFile>> files_;
-  std::vector<uint64_t> lengths_;
+  std::vector<uint64_t> lengths_, shard_bytes_, file_bytes_;
 };
 
 }  // namespace tinyprep
