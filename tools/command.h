@@ -26,6 +26,7 @@ RunFn setup_features(CLI::App& app);
 RunFn setup_import(CLI::App& app);
 RunFn setup_init(CLI::App& app);
 RunFn setup_label(CLI::App& app);
+RunFn setup_merge(CLI::App& app);
 RunFn setup_plot(CLI::App& app);
 RunFn setup_ports(CLI::App& app);
 RunFn setup_report(CLI::App& app);

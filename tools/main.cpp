@@ -41,6 +41,7 @@ const Command kCommands[] = {
     {"import", "turn existing audio, image and CSV files into manifest lines", setup_import},
     {"init", "make an empty dataset folder (dataset.json, samples.jsonl, data/)", setup_init},
     {"label", "rename, set, fold into _unknown_ and filter labels", setup_label},
+    {"merge", "join HDF5 parts of a sharded export, or manifests, into one", setup_merge},
     {"plot", "draw spectrograms, waveforms, images, balance, IMU axes as PNG or SVG", setup_plot},
     {"ports", "list serial ports; mark Arduino Nano 33 BLE boards", setup_ports},
     {"report", "one self-contained HTML page about a dataset, checked by validate", setup_report},
