@@ -83,6 +83,29 @@ long long part_seq(std::string_view name, const std::string& prefix) {
   return std::stoll(std::string(name.substr(0, digits)));
 }
 
+// FNV-1a, 64 bits: the key of a sample id in the packed index.
+uint64_t id_key(std::string_view id) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : id) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+// The first 8 bytes of a hex sha256; false when it is not hex.
+bool sha8(std::string_view hex, uint64_t& out) {
+  if (hex.size() < 16) return false;
+  out = 0;
+  for (size_t i = 0; i < 16; ++i) {
+    const char c = hex[i];
+    const int v = c >= '0' && c <= '9'   ? c - '0'
+                  : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                  : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                         : -1;
+    if (v < 0) return false;
+    out = out << 4 | static_cast<uint64_t>(v);
+  }
+  return true;
+}
+
 // "index.jsonl" (written before --shard existed) or "index-<K>.jsonl": its K, -1 for the old
 // one, -2 for anything else.
 long long index_file_k(const std::string& name) {
@@ -239,8 +262,8 @@ void FeatureStore::remove_stale_temporaries() {
              " of an earlier, killed run");
 }
 
-// Every worker's index: a sample computed by any of them is found (index.jsonl, then
-// index-0.jsonl, index-1.jsonl, ...; a later line for the same sample wins).
+// Every worker's index: a sample computed by any of them is found (index.jsonl, index-0.jsonl,
+// index-1.jsonl, ..., this worker's own last; a later line for the same sample wins).
 void FeatureStore::load_indexes() {
   std::vector<std::pair<long long, std::string>> files;
   std::error_code ec;
@@ -250,7 +273,10 @@ void FeatureStore::load_indexes() {
     if (k >= -1) files.emplace_back(k, name);
   }
   std::sort(files.begin(), files.end());
-  for (const auto& [k, name] : files) load_index(name, name == index_name_);
+  for (const auto& [k, name] : files)
+    if (name != index_name_) load_index(name, false);
+  for (const auto& [k, name] : files)
+    if (name == index_name_) load_index(name, true);
   part_checks_.resize(part_names_.size());
   part_ids_.clear();
   if (options_.layout == FeatureLayout::kPacked) {
@@ -296,9 +322,13 @@ void FeatureStore::load_index(const std::string& name, bool own) {
         auto shape = j.at("shape").get<std::vector<size_t>>();
         auto s = std::find(shapes_.begin(), shapes_.end(), shape);
         if (s == shapes_.end()) s = shapes_.insert(shapes_.end(), std::move(shape));
-        RowEntry e{p->second, static_cast<uint32_t>(s - shapes_.begin()),
-                   j.at("row").get<uint64_t>(), own};
-        rows_[j.at("id").get<std::string>() + "\n" + j.at("sha256").get<std::string>()] = e;
+        RowEntry e;
+        if (!sha8(j.at("sha256").get<std::string>(), e.sha8)) continue;
+        e.row = j.at("row").get<uint64_t>();
+        e.part = p->second;
+        e.shape = static_cast<uint32_t>(s - shapes_.begin());
+        e.own = own;
+        rows_[id_key(j.at("id").get<std::string>())] = e;
       } else {
         Entry e{j.at("sha256").get<std::string>(), j.at("shape").get<std::vector<size_t>>(),
                 j.at("bytes").get<size_t>(), own};
@@ -307,29 +337,53 @@ void FeatureStore::load_index(const std::string& name, bool own) {
     } catch (const nlohmann::json::exception&) {
     }
   }
-  if (own && other_layout == 0) compact_own_index(total);
+  if (own && other_layout == 0) {
+    if (packed)
+      compact_own_rows(total);
+    else
+      compact_own_index(total);
+  }
 }
 
 // Entries of other configurations or superseded ones pile up over runs: this worker's index is
 // rewritten when they outnumber its live ones.
 void FeatureStore::compact_own_index(long own_lines) {
   std::vector<std::string> lines;
-  if (options_.layout == FeatureLayout::kPacked) {
-    for (const auto& [key, e] : rows_) {
-      if (!e.own) continue;
-      const size_t nl = key.find('\n');
-      lines.push_back(row_line(key.substr(0, nl), part_names_[e.part], e.row, key.substr(nl + 1),
-                               hash_, shapes_[e.shape]));
-    }
-  } else {
-    for (const auto& [file, e] : index_)
-      if (e.own) lines.push_back(index_line(file, e.sha256, hash_, e.shape, e.bytes));
-  }
+  for (const auto& [file, e] : index_)
+    if (e.own) lines.push_back(index_line(file, e.sha256, hash_, e.shape, e.bytes));
   if (own_lines <= 1000 || static_cast<size_t>(own_lines) <= 2 * lines.size()) return;
   std::sort(lines.begin(), lines.end());
   std::string out;
   for (const std::string& line : lines) out += line;
   write_file_atomic((fs::path(dir_) / index_name_).string(), out, true);
+}
+
+// The same for rows: the index holds only hashes of the ids, so the lines to keep (this
+// configuration's, each the one its entry came from) are copied from the file as they are.
+void FeatureStore::compact_own_rows(long own_lines) {
+  size_t live = 0;
+  for (const auto& [key, e] : rows_) live += e.own;
+  if (own_lines <= 1000 || static_cast<size_t>(own_lines) <= 2 * live) return;
+  const std::string path = (fs::path(dir_) / index_name_).string();
+  LineReader lines(path);
+  std::string text, out;
+  while (lines.next(text)) {
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_object() || j.value("config", "") != hash_) continue;
+    try {
+      auto it = rows_.find(id_key(j.at("id").get<std::string>()));
+      uint64_t sha = 0;
+      if (it == rows_.end() || !it->second.own || it->second.kept ||
+          !sha8(j.at("sha256").get<std::string>(), sha) || sha != it->second.sha8 ||
+          j.at("row").get<uint64_t>() != it->second.row ||
+          j.at("part").get<std::string>() != part_names_[it->second.part])
+        continue;
+      it->second.kept = true;
+      out += text + "\n";
+    } catch (const nlohmann::json::exception&) {
+    }
+  }
+  write_file_atomic(path, out, true);
 }
 
 std::optional<std::vector<size_t>> FeatureStore::lookup(const std::string& file,
@@ -385,8 +439,9 @@ void FeatureStore::commit(std::vector<StagedFeature>& files) {
 
 std::optional<PackedRow> FeatureStore::lookup_row(const std::string& id,
                                                   const std::string& sha256) const {
-  auto it = rows_.find(id + "\n" + sha256);
-  if (it == rows_.end()) return std::nullopt;
+  auto it = rows_.find(id_key(id));
+  uint64_t sha = 0;
+  if (it == rows_.end() || !sha8(sha256, sha) || sha != it->second.sha8) return std::nullopt;
   const RowEntry& e = it->second;
   std::lock_guard lock(check_mutex_);
   PartCheck& c = part_checks_[e.part];

@@ -131,11 +131,16 @@ class FeatureStore {
     size_t bytes = 0;
     bool own = false;  // from this worker's index file
   };
-  struct RowEntry {  // layout packed; the key is id + '\n' + sha256
-    uint32_t part = 0;
-    uint32_t shape = 0;
+  // Layout packed: a row the index records, keyed by a 64-bit hash of the id (40 bytes an
+  // entry, not the id and sha256 as text). Two ids with one hash only cost a recomputation,
+  // since the content (sha8) is compared too.
+  struct RowEntry {
+    uint64_t sha8 = 0;  ///< the first 8 bytes of the source sha256
     uint64_t row = 0;
-    bool own = false;
+    uint32_t part = 0;   ///< into part_names_
+    uint32_t shape = 0;  ///< into shapes_
+    bool own = false;    ///< from this worker's index file
+    bool kept = false;   ///< written back by compact_own_index()
   };
   struct PartCheck {  // a part named by the index, inspected once
     bool checked = false;
@@ -150,6 +155,7 @@ class FeatureStore {
   void load_indexes();
   void load_index(const std::string& name, bool own);
   void compact_own_index(long own_lines);
+  void compact_own_rows(long own_lines);
   void choose_next_seq();
   void append_index(const std::string& lines);
   void flush_index();
@@ -171,7 +177,7 @@ class FeatureStore {
   std::unordered_map<std::string, Entry> index_;
 
   // Packed: the index's rows (parts and shapes interned), the parts' checks, the parts open.
-  std::unordered_map<std::string, RowEntry> rows_;
+  std::unordered_map<uint64_t, RowEntry> rows_;
   std::vector<std::string> part_names_;
   std::unordered_map<std::string, uint32_t> part_ids_;
   std::vector<std::vector<size_t>> shapes_;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 
@@ -264,6 +265,33 @@ TEST_CASE("workers lock, index and name their parts apart; config.json made_by i
   CHECK(whole.lookup_row("y", kSha)->part == "part-1-000000.npy");
   CHECK(whole.add_row("z", kSha, DType::kFloat32, {2, 3}, row_bytes(3)).part ==
         "part-0-000001.npy");
+}
+
+TEST_CASE("a worker's index is compacted when superseded rows outnumber the live ones",
+          "[features]") {
+  TempDir dir;
+  const std::string d = (dir.path / "feats").string();
+  const std::string shas[] = {std::string(64, 'a'), std::string(64, 'b'), std::string(64, 'c')};
+  for (const std::string& sha : shas) {  // the clips change twice: 1,800 lines, 600 live
+    FeatureStore store(d, logmel(), packed());
+    for (int i = 0; i < 600; ++i)
+      store.add_row("s" + std::to_string(i), sha, DType::kInt8, {1}, std::string(1, char(i)));
+    store.finish();
+  }
+  auto lines = [&] {
+    std::string text = read_file(d + "/index-0.jsonl");
+    return std::count(text.begin(), text.end(), '\n');
+  };
+  CHECK(lines() == 1800);
+  FeatureStore store(d, logmel(), packed());
+  CHECK(lines() == 600);
+  for (int i : {0, 299, 599}) {
+    auto row = store.lookup_row("s" + std::to_string(i), shas[2]);
+    REQUIRE(row);
+    CHECK(row->part == "part-0-000002.npy");
+    CHECK(row->row == static_cast<size_t>(i));
+    CHECK(!store.lookup_row("s" + std::to_string(i), shas[0]));
+  }
 }
 
 }  // namespace tinyprep
