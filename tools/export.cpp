@@ -146,7 +146,8 @@ RunFn setup_export(CLI::App& app) {
     e.command = command_line("tinyprep export");
     ExportInfo info = run_export(e, load_media);
     if (o->print_loader) {
-      std::string text = loader_python(info, e.out);
+      bool part = e.format == "hdf5" && !e.shard.whole();
+      std::string text = loader_python(info, part ? hdf5_part_path(e.out, e.shard) : e.out);
       std::fwrite(text.data(), 1, text.size(), stdout);
     }
     return 0;
