@@ -22,6 +22,18 @@
 
 namespace tinyprep {
 namespace fs = std::filesystem;
+namespace {
+
+// What every part's x must share: dtype and shape; for encoded images (which may differ in
+// size) the dtype and encoding.
+Json x_kind(const Json& doc) {
+  Json x = doc.value("x", Json::object());
+  std::string encoding = x.is_object() ? x.value("encoding", "") : "";
+  if (encoding == "png" || encoding == "jpeg") x.erase("shape");
+  return x;
+}
+
+}  // namespace
 
 void merge_hdf5(const Hdf5MergeOptions& o) {
   if (o.parts.empty()) throw usage_error("merge needs the parts to join");
@@ -74,10 +86,10 @@ void merge_hdf5(const Hdf5MergeOptions& o) {
     if (rows) {
       if (!ref)
         ref = &d;
-      else if (d.value("x", Json()) != ref->value("x", Json()))
+      else if (x_kind(d) != x_kind(*ref))
         throw Error(o.parts[i], 0,
-                    "is not a part of the export the others are: x " + d.value("x", Json()).dump() +
-                        " vs " + ref->value("x", Json()).dump());
+                    "is not a part of the export the others are: x " + x_kind(d).dump() + " vs " +
+                        x_kind(*ref).dump());
     }
     if (d.contains("shard")) {
       uint32_t k = d["shard"].value("worker", 0u), n = d["shard"].value("workers", 1u);

@@ -74,6 +74,21 @@ tp merge -o part01.h5 parts/all.part-{0,1}-of-3.h5 2>warn.txt
 grep -q "worker 2 of 3's part is not among those merged" warn.txt || fail "no warning for a missing part"
 expect_fail 2 "applies to HDF5 parts only" -- tp merge --virtual -o m.jsonl f.jsonl
 
+# Encoded images of different sizes: the parts agree on dtype and encoding, not on a shape.
+tp import --label a "$TEST_DATA/images/skimage" >img.jsonl 2>/dev/null
+for k in 0 1; do tp export hdf5 img.jsonl --image-encoding png -o img.h5 --shard $k/2 -j 1 2>/dev/null; done
+tp export hdf5 img.jsonl --image-encoding png -o img1.h5 2>/dev/null
+tp merge -o imgm.h5 img.part-0-of-2.h5 img.part-1-of-2.h5 2>/dev/null
+tp merge --virtual -o imgv.h5 img.part-0-of-2.h5 img.part-1-of-2.h5 2>/dev/null
+"$PY" - <<'PY' || fail "merged encoded images differ from the single export"
+import h5py
+def load(path):
+    with h5py.File(path, "r") as f:
+        return {i: bytes(x) for s in f for i, x in zip(f[s]["id"].asstr()[:], f[s]["x"])}
+want = load("img1.h5")
+assert len(want) >= 5 and load("imgm.h5") == want and load("imgv.h5") == want
+PY
+
 # Manifests: two halves from different folders; paths rebased; an identical repeated line
 # kept once; a repeated id with a different line refused.
 mkdir -p a b/deep
