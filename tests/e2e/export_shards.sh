@@ -143,6 +143,7 @@ for _ in $(seq 100); do
 done
 ls -A kill | grep -q '^\.fsdd-.*tmp-' || fail "worker 1 wrote no temporary shard"
 sleep 0.2
+expect_fail 1 "worker 1 of 3 is still running" -- tp export finalize kill
 kill -9 $pid
 wait $pid 2>/dev/null || true
 [ -f kill/worker-1-of-3.json ] && fail "a killed worker left its worker file"
@@ -170,6 +171,9 @@ grep -q "completing the finalize" cut.txt || { cat cut.txt; fail "no 'completing
 expect_eq "$(final_files cut)" "" "files beside the completed finalize"
 summary cut >cut.json
 cmp -s single.txt cut.json || fail "a completed finalize differs from the single export"
+
+# A single-process export does not write over workers' files without --force.
+expect_fail 1 "worker-0-of-[23].json: is a worker.s of a sharded export" -- tp export tfrecord f.jsonl -o mixn
 
 # (f) bad --shard values.
 for bad in 3/3 0/0 a/b; do
