@@ -141,6 +141,8 @@ for s in ["startup", "import"] + [f"{s}.{l}" for l in layouts for s in ("feature
 print(f"{'numpy script':<28}{t['numpy'][0]:9.3f}{t['numpy'][1]:9.3f}   {walls('numpy')}")
 print("numpy stages (s, medians): " +
       ", ".join(f"{k} {v:.3f}" for k, v in py.items() if k != "clips"))
+print("(walls are from one core that other jobs may share; the cpu ratios below are the same "
+      "comparisons in CPU seconds)")
 floor = t["io_floor"][0]
 for l in layouts:
     steps = ["import", f"features.{l}", f"hdf5.{l}", f"tfrecord.{l}"]
@@ -152,9 +154,15 @@ for l in layouts:
     print(f"  pipeline ratio (numpy wall / tinyprep wall):             {t['numpy'][0] / tp_wall:6.1f}x")
     print(f"    without process start-up ({startup:.3f} s x 4 commands):  "
           f"{t['numpy'][0] / (tp_wall - 4 * startup):6.1f}x")
+    print(f"    in CPU seconds (script {t['numpy'][1]:.3f} s, tinyprep {tp_cpu:.3f} s):   "
+          f"{t['numpy'][1] / tp_cpu:6.1f}x")
     print(f"  features ratio (numpy read+compute / tinyprep features): {py['features'] / f:6.1f}x")
     print(f"    without process start-up:                              "
           f"{py['features'] / (f - startup):6.1f}x")
+    if "features_cpu" in py:
+        fc = t[f"features.{l}"][1]
+        print(f"    in CPU seconds (script {py['features_cpu']:.3f} s, tinyprep {fc:.3f} s):   "
+              f"{py['features_cpu'] / fc:6.1f}x")
     print(f"  tinyprep features = {f / floor:.1f}x the I/O floor of one file per sample")
 print()
 print(f"I/O floor of the features step with one file per sample (bench/io_floor.cpp: read {n} "
