@@ -188,7 +188,7 @@ TEST_CASE("bad option values are usage errors") {
   CHECK((s.width == 96 && s.height == 64));
 }
 
-TEST_CASE("a JPEG's frame header gives its size; the reduction keeps twice the target") {
+TEST_CASE("a JPEG's frame header gives its size, and the reduction keeps twice the target") {
   int w = 0, h = 0;
   REQUIRE(jpeg_size(slurp(kImages + "person_detection/person.jpg"), w, h));
   CHECK((w == 517 && h == 606));
