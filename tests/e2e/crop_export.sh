@@ -1,7 +1,8 @@
 # crop then export (issue 13). JPEGs much larger than the target are decoded at reduced scale
-# (docs/crop.md): on 640x480 (half scale) and 2592x1944 (1/8) JPEGs, --preset person_detection
-# and ei-96 stay within the issue's mean absolute difference of 2 levels of the full-decode
-# OpenCV-Python script (cv2.imread, cvtColor, resize INTER_AREA, centre cut), per image.
+# (docs/crop.md): on 640x480 (half scale; one with EXIF orientation 6) and 2592x1944 (1/8)
+# JPEGs, --preset person_detection and ei-96 stay within the issue's mean absolute difference
+# of 2 levels of the full-decode OpenCV-Python script (cv2.imread, cvtColor, resize INTER_AREA,
+# centre cut), per image.
 # Crops export as uint8 (H, W, C): TFRecord records (decoded here with protobuf, no TensorFlow)
 # carry shape [96, 96, C] and x the PNG's pixels; the printed loader reshapes to [96, 96, C];
 # HDF5 gives (n, 96, 96, 3) for RGB.
@@ -13,14 +14,20 @@ source "$HERE/lib.sh"
 }
 mkdir -p photos/a photos/b
 "$PY" - "$TEST_DATA/images" <<'PYEOF'
-import sys
+import struct, sys
 import cv2
+import numpy as np
 d = sys.argv[1]
 srcs = ["skimage/astronaut.png", "skimage/coffee.png", "skimage/chelsea.png", "person_detection/person.jpg"]
 for k, s in enumerate(srcs):
     img = cv2.imread(d + "/" + s)
-    cv2.imwrite("photos/a/p%d.jpg" % k, cv2.resize(img, (640, 480), interpolation=cv2.INTER_LINEAR),
-                [cv2.IMWRITE_JPEG_QUALITY, 90])
+    jpg = cv2.imencode(".jpg", cv2.resize(img, (640, 480), interpolation=cv2.INTER_LINEAR),
+                       [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes()
+    if k == 3:  # EXIF orientation 6: shown 480x640, the reduced decode turned after decoding
+        tiff = b"II" + struct.pack("<HI", 42, 8) + struct.pack("<HHHIHH", 1, 0x0112, 3, 1, 6, 0) + b"\0" * 4
+        jpg = jpg[:2] + b"\xff\xe1" + struct.pack(">H", len(tiff) + 8) + b"Exif\0\0" + tiff + jpg[2:]
+        assert cv2.imdecode(np.frombuffer(jpg, np.uint8), cv2.IMREAD_COLOR).shape[:2] == (640, 480)
+    open("photos/a/p%d.jpg" % k, "wb").write(jpg)
 big = cv2.resize(cv2.imread(d + "/skimage/rocket.jpg"), (2592, 1944), interpolation=cv2.INTER_CUBIC)
 cv2.imwrite("photos/b/big.jpg", big, [cv2.IMWRITE_JPEG_QUALITY, 90])
 PYEOF
