@@ -1,6 +1,7 @@
 # The pipeline on 4 GNU parallel workers (issue 16): examples/parallel.sh (features --shard K/4,
-# then export tfrecord --shard K/4, then export finalize) must give the single-process TFRecord
-# dataset example for example (scale_check.py). Then a worker killed half-way: one clip that
+# then export tfrecord and hdf5 --shard K/4, then export finalize and merge) must give the
+# single-process TFRecord dataset example for example and its HDF5 file id for id
+# (scale_check.py). Then a worker killed half-way: one clip that
 # worker 2 takes is a FIFO, so worker 2 stops there with rows of a part written (a staged part
 # file); it is killed with SIGKILL (its pid recorded by a wrapper of tinyprep), the run fails,
 # the clip comes back and a re-run gives the same final dataset as the clean run, with no
@@ -20,6 +21,7 @@ tp split --ratios 70,15,15 all.jsonl -o split.jsonl 2>/dev/null
 tp features --preset micro_speech -o feat1 split.jsonl -O feat1.jsonl 2>/dev/null ||
   fail "features (one process)"
 tp export tfrecord feat1.jsonl -o tf1 --name digits 2>/dev/null || fail "export (one process)"
+tp export hdf5 feat1.jsonl -o one.h5 2>/dev/null || fail "export hdf5 (one process)"
 
 # tinyprep as the workers run it: records each process's pid (exec keeps it) by step and shard.
 mkdir pids
@@ -34,11 +36,12 @@ chmod +x tinyprep-wrapper
 
 export MANIFEST=$WORK/split.jsonl NAME=digits SHARDS=4 JOBS=1 PART_MB=0.02
 export TINYPREP=$WORK/tinyprep-wrapper
-WORKDIR=$WORK/clean timeout 120 "$ROOT/examples/parallel.sh" >clean.out 2>&1 ||
+WORKDIR=$WORK/clean HDF5=1 timeout 120 "$ROOT/examples/parallel.sh" >clean.out 2>&1 ||
   { cat clean.out >&2; fail "parallel.sh with 4 workers"; }
 for k in 0 1 2 3; do [ -s "pids/features-$k" ] && [ -s "pids/export-$k" ] || fail "worker $k did not run"; done
 [ "$(ls clean/features/part-2-*.npy | wc -l)" -ge 3 ] || fail "worker 2 wrote fewer than 3 parts"
 "$PY" "$HERE/scale_check.py" same-tfrecord tf1 clean/tfrecord || fail "4 workers != one process"
+"$PY" "$HERE/scale_check.py" same-hdf5 one.h5 clean/digits.h5 || fail "4 HDF5 parts merged != one process"
 
 # Worker 2 killed half-way: its 15th clip is a FIFO it waits on, after 14 rows were streamed
 # into its staged parts (10 rows each).
