@@ -60,6 +60,22 @@ same_files crop1 cropN
 tp crop --preset person_detection -o cropN photos.jsonl -O again.jsonl --shard 1/3 -j 1 2>err.txt
 grep -q "wrote 0, skipped" err.txt || { cat err.txt; fail "crop worker re-run did not skip"; }
 cmp again.jsonl cropN-1.jsonl || fail "crop worker re-run wrote other lines"
+# Temporaries of a killed run (a pid that has ended): a worker removes those of its own files
+# only, never another worker's (which may be running on another machine).
+dead=$(bash -c 'echo $$')
+own=$(sed -n 's/.*"path":"cropN\/\([^"]*\)".*/\1/p' cropN-1.jsonl | head -1)
+other=$(sed -n 's/.*"path":"cropN\/\([^"]*\)".*/\1/p' cropN-2.jsonl | head -1)
+[ -n "$own" ] && [ -n "$other" ] || fail "no crops of workers 1 and 2"
+touch "cropN/.$own.tmp-$dead-1-x" "cropN/.$other.tmp-$dead-1-x"
+tp crop --preset person_detection -o cropN photos.jsonl -O again.jsonl --force --shard 1/3 2>/dev/null
+[ ! -e "cropN/.$own.tmp-$dead-1-x" ] || fail "crop worker 1 left its own stale temporary"
+[ -e "cropN/.$other.tmp-$dead-1-x" ] || fail "crop worker 1 removed worker 2's temporary"
+rm "cropN/.$other.tmp-$dead-1-x"
+# A whole run after the workers finds their crops and merges their indexes into index.jsonl.
+tp crop --preset person_detection -o cropN photos.jsonl -O whole.jsonl 2>err.txt
+grep -q "wrote 0, skipped 8" err.txt || { cat err.txt; fail "a whole run after the workers re-cropped"; }
+[ -s cropN/index.jsonl ] && ! ls cropN/index.shard-* 2>/dev/null || fail "indexes not merged"
+cmp whole.jsonl <(sed 's#crop1/#cropN/#' crop1.jsonl) || fail "whole run after workers: other lines"
 bad_shards crop --preset person_detection -o bad photos.jsonl -O bad.jsonl
 
 # ---- segment: FSDD digits cut into 250 ms windows ----
@@ -73,6 +89,14 @@ workers3 segment --mode windows --length-ms 250 -o segN fsdd.jsonl -O segN-@K.js
 sed 's#seg1/#segN/#' seg1.jsonl >seg1-renamed.jsonl
 same_lines seg1-renamed.jsonl segN-0.jsonl segN-1.jsonl segN-2.jsonl
 same_files seg1 segN
+own=$(sed -n 's/.*"path":"\(segN\/[^"]*\)".*/\1/p' segN-1.jsonl | head -1)
+other=$(sed -n 's/.*"path":"\(segN\/[^"]*\)".*/\1/p' segN-2.jsonl | head -1)
+stale() { echo "$(dirname "$1")/.$(basename "$1").tmp-$dead-1-x"; }
+touch "$(stale "$own")" "$(stale "$other")"
+tp segment --mode windows --length-ms 250 -o segN fsdd.jsonl -O again.jsonl --force --shard 1/3 2>/dev/null
+[ ! -e "$(stale "$own")" ] || fail "segment worker 1 left its own stale temporary"
+[ -e "$(stale "$other")" ] || fail "segment worker 1 removed worker 2's temporary"
+rm "$(stale "$other")"
 bad_shards segment --mode windows -o bad fsdd.jsonl -O bad.jsonl
 
 # ---- augment: the digits, 2 copies each, with noise and _silence_ clips ----
