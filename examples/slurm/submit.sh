@@ -9,9 +9,10 @@
 #
 # A failed or killed task: the jobs after it never start (--kill-on-invalid-dep cancels them).
 # Submit the failed task again, then the steps after it, e.g. for features task 2 of 16:
-#   j=$(SHARDS=16 STEP=features sbatch --parsable --array=2 prep.sbatch)
-#   j=$(SHARDS=16 STEP=export sbatch --parsable --array=0-15 --dependency=afterok:$j prep.sbatch)
-#   SHARDS=16 STEP=finalize sbatch --dependency=afterok:$j prep.sbatch
+#   export SHARDS=16   (and the settings of the first submission)
+#   j=$(sbatch --parsable --export=ALL,STEP=features --array=2 prep.sbatch)
+#   j=$(sbatch --parsable --export=ALL,STEP=export --array=0-15 --dependency=afterok:$j prep.sbatch)
+#   sbatch --export=ALL,STEP=finalize --dependency=afterok:$j prep.sbatch
 # Extra sbatch options for every job (partition, account, time): SBATCH_ARGS="-p cpu -t 1:00:00".
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -19,19 +20,19 @@ export SHARDS=${SHARDS:-4}
 read -r -a extra <<<"${SBATCH_ARGS:-}"
 last=$((SHARDS - 1))
 
-features=$(STEP=features sbatch --parsable "${extra[@]}" --array="0-$last" \
+features=$(sbatch --parsable --export=ALL,STEP=features "${extra[@]}" --array="0-$last" \
   --job-name=tinyprep-features "$HERE/prep.sbatch")
 features=${features%%;*}  # "jobid;cluster" on multi-cluster sites
-export_job=$(STEP=export sbatch --parsable "${extra[@]}" --array="0-$last" \
+export_array=$(sbatch --parsable --export=ALL,STEP=export "${extra[@]}" --array="0-$last" \
   --dependency="afterok:$features" --kill-on-invalid-dep=yes \
   --job-name=tinyprep-export "$HERE/prep.sbatch")
-export_job=${export_job%%;*}
-finalize=$(STEP=finalize sbatch --parsable "${extra[@]}" \
-  --dependency="afterok:$export_job" --kill-on-invalid-dep=yes \
+export_array=${export_array%%;*}
+finalize=$(sbatch --parsable --export=ALL,STEP=finalize "${extra[@]}" \
+  --dependency="afterok:$export_array" --kill-on-invalid-dep=yes \
   --job-name=tinyprep-finalize --output="%x-%j.out" "$HERE/prep.sbatch")
 finalize=${finalize%%;*}
-echo "submitted features $features, export $export_job (arrays of $SHARDS), finalize $finalize" >&2
-echo "$features $export_job $finalize"
+echo "submitted features $features, export $export_array (arrays of $SHARDS), finalize $finalize" >&2
+echo "$features $export_array $finalize"
 if [ "${WAIT:-0}" = 1 ]; then
   # Polled every 2 s (sbatch --wait polls ever more slowly, and returns 0 for a job that was
   # cancelled before it started, as after a failed dependency).

@@ -3,7 +3,8 @@
 # examples/slurm/prep.sbatch's features step and export step as 4-task arrays (sbatch
 # --array=0-3) and its finalize after them (afterok dependencies), and waits for it (WAIT=1).
 # The finalized TFRecord dataset must equal the single-process export example for example
-# (scale_check.py); then a pipeline whose tasks fail: the jobs after them are cancelled, not left
+# (scale_check.py); a task submitted again alone (sbatch --wait --array=2) gives its manifest
+# again; then a pipeline whose tasks fail: the jobs after them are cancelled, not left
 # pending, and submit.sh says so. The cluster is always stopped (trap).
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/lib.sh"
@@ -43,6 +44,13 @@ ls prep/features/part-[0-3]-*.npy >/dev/null || fail "no packed parts per worker
 "$PY" "$HERE/scale_check.py" same-tfrecord tf1 prep/tfrecord || fail "Slurm array != one process"
 [ "$(wc -l <prep/manifests/features.jsonl)" = "$(wc -l <split.jsonl)" ] ||
   fail "finalize's features manifest does not have every line"
+
+# One task submitted again alone (as after a failure): SHARDS says N, since a one-task array
+# has a task count of 1. Its manifest comes back the same.
+mv prep/manifests/features-2-of-4.jsonl features-2.before
+timeout 120 sbatch --wait --quiet --export=ALL,STEP=features --array=2 \
+  "$ROOT/examples/slurm/prep.sbatch" || fail "features task 2 submitted alone"
+cmp prep/manifests/features-2-of-4.jsonl features-2.before || fail "task 2 alone wrote other lines"
 
 # A failed task: the jobs after it are cancelled, and submit.sh's wait says so.
 MANIFEST=$WORK/missing.jsonl WORKDIR=$WORK/prep2 timeout 120 "$ROOT/examples/slurm/submit.sh" \
