@@ -99,7 +99,7 @@ tp segment --mode windows --length-ms 250 -o segN fsdd.jsonl -O again.jsonl --fo
 rm "$(stale "$other")"
 bad_shards segment --mode windows -o bad fsdd.jsonl -O bad.jsonl
 
-# ---- augment: the digits, 2 copies each, with noise and _silence_ clips ----
+# ---- augment: the digits, 2 copies each, with noise, _silence_ clips and --unknown ----
 mkdir noise
 cp "$TEST_DATA/kws_tflm/noise_1000ms.wav" noise/
 "$PY" - <<'PYEOF'
@@ -108,9 +108,11 @@ with open("fsdd.jsonl") as f, open("train.jsonl", "w") as out:
     for i, l in enumerate(f):
         d = json.loads(l)
         d["split"] = "train" if i % 4 else "test"
+        if d["label"] == "3":
+            d["label"] = "_unknown_"  # --unknown keeps some, chosen on the whole manifest
         print(json.dumps(d), file=out)
 PYEOF
-aug=(--all --copies 2 --seed 7 --noise noise --gain-db -6:6 --time-shift-ms 50 --silence 20)
+aug=(--all --copies 2 --seed 7 --noise noise --gain-db -6:6 --time-shift-ms 50 --silence 20 --unknown 20)
 tp augment train.jsonl -o aug1 -O aug1.jsonl "${aug[@]}" 2>/dev/null || fail "augment"
 workers3 augment train.jsonl -o augN -O augN-@K.jsonl "${aug[@]}"
 sed 's#aug1/#augN/#g' aug1.jsonl >aug1-renamed.jsonl
