@@ -126,17 +126,25 @@ print(f"peak RSS (MiB) by manifest lines; {clips} distinct {ms} ms clips, featur
 print(f"process start-up alone (tinyprep --version): {rows['startup'][0][0] / 1024:.1f} MiB")
 sizes = sorted({n for r in rows.values() for n in r if n})
 print()
-print("| command | " + " | ".join(f"{n:,}" for n in sizes) +
-      f" | ratio {sizes[-1]:,} / {ref:,} | growth per line |")
-print("| --- " * (len(sizes) + 3) + "|")
+print("| command | " + " | ".join(f"{n:,} lines" for n in sizes) + " | growth per line |")
+print("| --- " * (len(sizes) + 2) + "|")
 for name, r in rows.items():
     if name == "startup":
         continue
-    peaks = [r[n][0] for n in sizes]
-    ratio = r[sizes[-1]][0] / r[ref][0]
-    per_line = (r[sizes[-1]][0] - r[ref][0]) * 1024 / (sizes[-1] - ref)
-    print(f"| {name} | " + " | ".join(f"{p / 1024:.1f}" for p in peaks) +
-          f" | {ratio:.2f}{'' if ratio <= 1.2 else ' (over 1.2)'} | {per_line:.0f} B |")
+    cells = []
+    for n in sizes:
+        cell = f"{r[n][0] / 1024:.1f}"
+        if n != ref:
+            ratio = r[n][0] / r[ref][0]
+            cell += f" ({'**' if ratio > 1.2 else ''}{ratio:.2f}x{'**' if ratio > 1.2 else ''})"
+        cells.append(cell)
+    # bytes of peak per added line between successive sizes: flat once a cost stops growing
+    slopes = [(r[b][0] - r[a][0]) * 1024 / (b - a) for a, b in zip(sizes, sizes[1:])]
+    print(f"| {name} | " + " | ".join(cells) + " | " + " / ".join(f"{g:.0f} B" for g in slopes) +
+          " |")
+print()
+print(f"MiB of peak RSS; in parentheses the ratio to the {ref:,}-line peak (target: at most 1.2x "
+      f"at 100,000; bold above); growth per line between successive sizes.")
 print()
 print("wall seconds (one run each): " + "; ".join(
     f"{name} " + "/".join(f"{r[n][1]:.1f}" for n in sizes) for name, r in rows.items()
