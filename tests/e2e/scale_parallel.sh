@@ -36,7 +36,7 @@ chmod +x tinyprep-wrapper
 
 export MANIFEST=$WORK/split.jsonl NAME=digits SHARDS=4 JOBS=1 PART_MB=0.02
 export TINYPREP=$WORK/tinyprep-wrapper
-WORKDIR=$WORK/clean HDF5=1 timeout 120 "$ROOT/examples/parallel.sh" >clean.out 2>&1 ||
+WORKDIR=$WORK/clean HDF5=1 timeout 80 "$ROOT/examples/parallel.sh" >clean.out 2>&1 ||
   { cat clean.out >&2; fail "parallel.sh with 4 workers"; }
 for k in 0 1 2 3; do [ -s "pids/features-$k" ] && [ -s "pids/export-$k" ] || fail "worker $k did not run"; done
 [ "$(ls clean/features/part-2-*.npy | wc -l)" -ge 3 ] || fail "worker 2 wrote fewer than 3 parts"
@@ -55,7 +55,7 @@ PYEOF
 mv "$clip" clip.real
 mkfifo "$clip"
 rm -f pids/*
-WORKDIR=$WORK/killed timeout 120 "$ROOT/examples/parallel.sh" >killed.out 2>&1 &
+WORKDIR=$WORK/killed timeout 80 "$ROOT/examples/parallel.sh" >killed.out 2>&1 &
 run=$!
 # Whatever happens, nothing is left waiting on the FIFO.
 trap 'kill -KILL $(cat pids/features-2 2>/dev/null) 2>/dev/null; kill $run 2>/dev/null; rm -rf "$WORK"' EXIT
@@ -75,7 +75,7 @@ trap 'rm -rf "$WORK"' EXIT # both are gone: their pids are no longer ours
 rm "$clip"
 mv clip.real "$clip"
 staged || fail "the kill removed the staged part: it was not killed half-way"
-WORKDIR=$WORK/killed timeout 120 "$ROOT/examples/parallel.sh" >rerun.out 2>&1 ||
+WORKDIR=$WORK/killed timeout 80 "$ROOT/examples/parallel.sh" >rerun.out 2>&1 ||
   { cat rerun.out >&2; fail "the re-run after the kill"; }
 "$PY" "$HERE/scale_check.py" same-tfrecord clean/tfrecord killed/tfrecord ||
   fail "killed and re-run != clean"

@@ -31,7 +31,7 @@ eval "$("$ROOT/scripts/slurm-local" env "$CLUSTER")"
 sinfo -h -o '%t' | grep -qx idle || fail "the node is not idle"
 
 export TINYPREP MANIFEST=$WORK/split.jsonl WORKDIR=$WORK/prep NAME=digits SHARDS=4 WAIT=1
-timeout 300 "$ROOT/examples/slurm/submit.sh" >jobs.txt 2>submit.err || {
+timeout 120 "$ROOT/examples/slurm/submit.sh" >jobs.txt 2>submit.err || {
   cat submit.err tinyprep-*.out >&2 || true
   fail "the Slurm jobs failed"
 }
@@ -48,12 +48,12 @@ ls prep/features/part-[0-3]-*.npy >/dev/null || fail "no packed parts per worker
 # One task submitted again alone (as after a failure): SHARDS says N, since a one-task array
 # has a task count of 1. Its manifest comes back the same.
 mv prep/manifests/features-2-of-4.jsonl features-2.before
-timeout 120 sbatch --wait --quiet --export=ALL,STEP=features --array=2 \
+timeout 60 sbatch --wait --quiet --export=ALL,STEP=features --array=2 \
   "$ROOT/examples/slurm/prep.sbatch" || fail "features task 2 submitted alone"
 cmp prep/manifests/features-2-of-4.jsonl features-2.before || fail "task 2 alone wrote other lines"
 
 # A failed task: the jobs after it are cancelled, and submit.sh's wait says so.
-MANIFEST=$WORK/missing.jsonl WORKDIR=$WORK/prep2 timeout 120 "$ROOT/examples/slurm/submit.sh" \
+MANIFEST=$WORK/missing.jsonl WORKDIR=$WORK/prep2 timeout 60 "$ROOT/examples/slurm/submit.sh" \
   >/dev/null 2>&1 && fail "a pipeline on a missing manifest succeeded"
 [ ! -e prep2/tfrecord/dataset_info.json ] || fail "finalize ran after failed tasks"
 [ -z "$(squeue -h -o %i)" ] || fail "jobs left pending after a failed dependency"
