@@ -34,6 +34,8 @@ exec "$TINYPREP" "\$@"
 WRAP
 chmod +x tinyprep-wrapper
 
+# GNU parallel keeps its files in PARALLEL_HOME (default ~/.parallel): here, in the test folder.
+export PARALLEL_HOME=$WORK/.parallel
 export MANIFEST=$WORK/split.jsonl NAME=digits SHARDS=4 JOBS=1 PART_MB=0.02
 export TINYPREP=$WORK/tinyprep-wrapper
 WORKDIR=$WORK/clean HDF5=1 timeout 80 "$ROOT/examples/parallel.sh" >clean.out 2>&1 ||
