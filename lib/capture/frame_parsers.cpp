@@ -44,12 +44,15 @@ void BinaryStreamParser::probe() {
   while (probing_ && !probe_.empty()) {
     size_t i = 0;
     while (i < probe_.size() && i < kProbeLimit && printable(probe_[i])) ++i;
-    if (i < probe_.size() && probe_[i] == '\n' && looks_like_text(trim(probe_.substr(0, i)))) {
+    // A line counts only when its end comes within kProbeLimit bytes, as it must when the
+    // bytes come one at a time (then the limit is reached before the '\n' is seen).
+    const bool line_end = i < probe_.size() && i < kProbeLimit && probe_[i] == '\n';
+    if (line_end && looks_like_text(trim(probe_.substr(0, i)))) {
       stray(trim(probe_.substr(0, i)));
       probe_.erase(0, i + 1);
       continue;
     }
-    if (i < probe_.size() && probe_[i] == '\n' && trim(probe_.substr(0, i)).empty()) {
+    if (line_end && trim(probe_.substr(0, i)).empty()) {
       probe_.erase(0, i + 1);  // a bare line ending after a text line
       continue;
     }
