@@ -111,6 +111,39 @@ Dataset Dataset::open(const fs::path& dir) {
   return d;
 }
 
+namespace {
+
+// dataset.json's "history" as the file holds it now (record_command() writes it there
+// directly, so an object opened earlier may hold an older one); null when it has none.
+Json history_on_disk(const fs::path& file) {
+  try {
+    Json doc = read_json_file(file.string());
+    if (doc.is_object() && doc.contains("history") && doc["history"].is_array())
+      return doc["history"];
+  } catch (const std::exception&) {
+  }
+  return Json();
+}
+
+// True the first time this process asks for this dataset folder: one history entry per run.
+bool first_record(const fs::path& dir) {
+  static std::mutex mutex;
+  static std::set<std::string> recorded;
+  std::lock_guard<std::mutex> hold(mutex);
+  std::error_code ec;
+  return recorded.insert(fs::weakly_canonical(dir, ec).string()).second;
+}
+
+// Appends this process's command and version, keeping the last kMaxHistory entries.
+void add_history_entry(Json& history) {
+  if (!history.is_array()) history = Json::array();
+  history.push_back({{"command", command_line()}, {"tinyprep_version", tinyprep_version()}});
+  if (history.size() > Dataset::kMaxHistory)
+    history.erase(history.begin(), history.begin() + (history.size() - Dataset::kMaxHistory));
+}
+
+}  // namespace
+
 Dataset Dataset::create(const DatasetLock& lock, const std::string& name, bool force,
                         const Json& fields) {
   const fs::path& dir = lock.dir();
@@ -126,8 +159,12 @@ Dataset Dataset::create(const DatasetLock& lock, const std::string& name, bool f
       {"name", name},        {"version", "1.0.0"},      {"description", ""},       {"license", ""},
       {"modality", nullptr}, {"labels", Json::array()}, {"format", Json::object()}};
   for (const auto& [key, value] : fields.items()) d.info_[key] = value;
-  d.save(lock);
-  d.record_command(lock);
+  // One write, the history in it (kept from a dataset.json that --force resets): a run killed
+  // at any moment leaves either no dataset.json or the whole one.
+  Json history = history_on_disk(d.info_file());
+  if (first_record(dir)) add_history_entry(history);
+  if (history.is_array()) d.info_["history"] = std::move(history);
+  write_file_atomic(d.info_file().string(), d.info_.dump(2) + "\n", true);
   return d;
 }
 
@@ -161,22 +198,6 @@ bool Dataset::add_label(const std::string& label) {
   return true;
 }
 
-namespace {
-
-// dataset.json's "history" as the file holds it now (record_command() writes it there
-// directly, so an object opened earlier may hold an older one).
-Json history_on_disk(const fs::path& file) {
-  try {
-    Json doc = read_json_file(file.string());
-    if (doc.is_object() && doc.contains("history") && doc["history"].is_array())
-      return doc["history"];
-  } catch (const std::exception&) {
-  }
-  return Json();
-}
-
-}  // namespace
-
 void Dataset::save(const DatasetLock&) const {
   Json out = info_;
   Json history = history_on_disk(info_file());
@@ -185,24 +206,14 @@ void Dataset::save(const DatasetLock&) const {
 }
 
 void Dataset::record_command(const DatasetLock&) const {
-  static std::mutex mutex;
-  static std::set<std::string> recorded;  // datasets this process has recorded itself in
-  {
-    std::lock_guard<std::mutex> hold(mutex);
-    std::error_code ec;
-    if (!recorded.insert(fs::weakly_canonical(dir_, ec).string()).second) return;
-  }
+  if (!first_record(dir_)) return;
   Json doc;
   try {
     doc = read_json_file(info_file().string());
   } catch (const std::exception&) {
   }
   if (!doc.is_object()) doc = info_;
-  Json& history = doc["history"];
-  if (!history.is_array()) history = Json::array();
-  history.push_back({{"command", command_line()}, {"tinyprep_version", tinyprep_version()}});
-  if (history.size() > kMaxHistory)
-    history.erase(history.begin(), history.begin() + (history.size() - kMaxHistory));
+  add_history_entry(doc["history"]);
   write_file_atomic(info_file().string(), doc.dump(2) + "\n", true);
 }
 
