@@ -266,19 +266,44 @@ void FeatureStore::remove_stale_temporaries() {
 // index-1.jsonl, ..., this worker's own last; a later line for the same sample wins).
 void FeatureStore::load_indexes() {
   std::vector<std::pair<long long, std::string>> files;
+  uintmax_t index_bytes = 0;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir_, ec)) {
     std::string name = entry.path().filename().string();
     long long k = index_file_k(name);
-    if (k >= -1) files.emplace_back(k, name);
+    if (k < -1) continue;
+    files.emplace_back(k, name);
+    std::error_code size_ec;
+    const uintmax_t size = entry.file_size(size_ec);
+    if (!size_ec) index_bytes += size;
   }
   std::sort(files.begin(), files.end());
+  // A line of an entry has a 64-digit config hash and a sha256: over 128 bytes. Reserved and
+  // not reached costs no memory (the pages are never touched), and the vector is not copied as
+  // it grows.
+  entries_.reserve(static_cast<size_t>(index_bytes / 128 + 1));
   for (const auto& [k, name] : files)
     if (name != index_name_) load_index(name, false);
+  bool own_found = false, own_one_layout = true;
   for (const auto& [k, name] : files)
-    if (name == index_name_) load_index(name, true);
+    if (name == index_name_) {
+      own_found = true;
+      own_first_ = seq_;
+      own_one_layout = load_index(name, true);
+    }
+  // Sorted by key, then line: the last line of each key is the one kept.
+  std::sort(entries_.begin(), entries_.end(), [](const IndexEntry& x, const IndexEntry& y) {
+    return x.key != y.key ? x.key < y.key : x.seq < y.seq;
+  });
+  size_t n = 0;
+  for (size_t i = 0; i < entries_.size(); ++i)
+    if (i + 1 == entries_.size() || entries_[i + 1].key != entries_[i].key)
+      entries_[n++] = entries_[i];
+  entries_.resize(n);
+  shape_ids_.clear();
   part_checks_.resize(part_names_.size());
   part_ids_.clear();
+  if (own_found && own_one_layout) compact_own_index(seq_ - own_first_);
   if (options_.layout == FeatureLayout::kPacked) {
     // Parts are numbered on from every number this worker used: a part on disk, or one the
     // index names (a part a killed run never finished), so a name never comes back.
@@ -290,15 +315,15 @@ void FeatureStore::load_indexes() {
   }
 }
 
-void FeatureStore::load_index(const std::string& name, bool own) {
+bool FeatureStore::load_index(const std::string& name, bool own) {
   const std::string path = (fs::path(dir_) / name).string();
   LineReader lines(path);
   const bool packed = options_.layout == FeatureLayout::kPacked;
   const std::string prefix = "part-" + std::to_string(options_.shard.index) + "-";
   std::string text;
-  long total = 0, other_layout = 0;
+  long other_layout = 0;
   while (lines.next(text)) {
-    ++total;
+    const uint32_t seq = seq_++;
     // A line cut short by a crash (or being written by another worker), or anything else
     // unexpected, only costs a recomputation.
     nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
@@ -306,8 +331,8 @@ void FeatureStore::load_index(const std::string& name, bool own) {
     auto part = j.find("part");
     const bool is_row = part != j.end() && part->is_string();
     if (is_row && own) {
-      long long seq = part_seq(part->get_ref<const std::string&>(), prefix);
-      if (seq >= 0) next_seq_ = std::max<uint64_t>(next_seq_, seq + 1);
+      long long part_number = part_seq(part->get_ref<const std::string&>(), prefix);
+      if (part_number >= 0) next_seq_ = std::max<uint64_t>(next_seq_, part_number + 1);
     }
     if (j.value("config", "") != hash_) continue;
     if (is_row != packed) {
@@ -315,86 +340,71 @@ void FeatureStore::load_index(const std::string& name, bool own) {
       continue;
     }
     try {
+      IndexEntry e;
+      e.seq = seq;
+      if (!sha8(j.at("sha256").get_ref<const std::string&>(), e.sha8)) continue;
+      auto shape = j.at("shape").get<std::vector<size_t>>();
       if (packed) {
+        const uint64_t row = j.at("row").get<uint64_t>();
+        if (row > UINT32_MAX) continue;  // (a part of over 4 billion rows: recomputed)
         const std::string& part_file = part->get_ref<const std::string&>();
         auto [p, fresh] = part_ids_.emplace(part_file, static_cast<uint32_t>(part_names_.size()));
         if (fresh) part_names_.push_back(part_file);
-        auto shape = j.at("shape").get<std::vector<size_t>>();
-        auto s = std::find(shapes_.begin(), shapes_.end(), shape);
-        if (s == shapes_.end()) s = shapes_.insert(shapes_.end(), std::move(shape));
-        RowEntry e;
-        if (!sha8(j.at("sha256").get<std::string>(), e.sha8)) continue;
-        e.row = j.at("row").get<uint64_t>();
-        e.part = p->second;
-        e.shape = static_cast<uint32_t>(s - shapes_.begin());
-        e.own = own;
-        rows_[id_key(j.at("id").get<std::string>())] = e;
+        e.value = row | uint64_t{p->second} << 32;
+        e.key = id_key(j.at("id").get_ref<const std::string&>());
       } else {
-        Entry e{j.at("sha256").get<std::string>(), j.at("shape").get<std::vector<size_t>>(),
-                j.at("bytes").get<size_t>(), own};
-        index_[j.at("file").get<std::string>()] = std::move(e);
+        e.value = j.at("bytes").get<uint64_t>();
+        e.key = id_key(j.at("file").get_ref<const std::string&>());
       }
+      auto [s, fresh] = shape_ids_.emplace(shape, static_cast<uint32_t>(shapes_.size()));
+      if (fresh) shapes_.push_back(std::move(shape));
+      e.shape = s->second | (own ? IndexEntry::kOwn : 0);
+      entries_.push_back(e);
     } catch (const nlohmann::json::exception&) {
     }
   }
-  if (own && other_layout == 0) {
-    if (packed)
-      compact_own_rows(total);
-    else
-      compact_own_index(total);
-  }
+  return other_layout == 0;
+}
+
+const FeatureStore::IndexEntry* FeatureStore::find_entry(uint64_t key) const {
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), key,
+                             [](const IndexEntry& e, uint64_t k) { return e.key < k; });
+  return it != entries_.end() && it->key == key ? &*it : nullptr;
 }
 
 // Entries of other configurations or superseded ones pile up over runs: this worker's index is
-// rewritten when they outnumber its live ones.
-void FeatureStore::compact_own_index(long own_lines) {
-  std::vector<std::string> lines;
-  for (const auto& [file, e] : index_)
-    if (e.own) lines.push_back(index_line(file, e.sha256, hash_, e.shape, e.bytes));
-  if (own_lines <= 1000 || static_cast<size_t>(own_lines) <= 2 * lines.size()) return;
-  std::sort(lines.begin(), lines.end());
-  std::string out;
-  for (const std::string& line : lines) out += line;
-  write_file_atomic((fs::path(dir_) / index_name_).string(), out, true);
-}
-
-// The same for rows: the index holds only hashes of the ids, so the lines to keep (this
-// configuration's, each the one its entry came from) are copied from the file as they are.
-void FeatureStore::compact_own_rows(long own_lines) {
-  size_t live = 0;
-  for (const auto& [key, e] : rows_) live += e.own;
-  if (own_lines <= 1000 || static_cast<size_t>(own_lines) <= 2 * live) return;
+// rewritten when they outnumber its live ones, keeping the lines the live entries came from, as
+// they are and in their order (streamed: no line is held).
+void FeatureStore::compact_own_index(uint64_t own_lines) {
+  std::vector<uint32_t> keep;
+  for (const IndexEntry& e : entries_)
+    if (e.own()) keep.push_back(e.seq - own_first_);
+  if (own_lines <= 1000 || own_lines <= 2 * keep.size()) return;
+  std::sort(keep.begin(), keep.end());
   const std::string path = (fs::path(dir_) / index_name_).string();
   LineReader lines(path);
-  std::string text, out;
-  while (lines.next(text)) {
-    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-    if (!j.is_object() || j.value("config", "") != hash_) continue;
-    try {
-      auto it = rows_.find(id_key(j.at("id").get<std::string>()));
-      uint64_t sha = 0;
-      if (it == rows_.end() || !it->second.own || it->second.kept ||
-          !sha8(j.at("sha256").get<std::string>(), sha) || sha != it->second.sha8 ||
-          j.at("row").get<uint64_t>() != it->second.row ||
-          j.at("part").get<std::string>() != part_names_[it->second.part])
-        continue;
-      it->second.kept = true;
-      out += text + "\n";
-    } catch (const nlohmann::json::exception&) {
+  Output out(path, true);
+  std::string text;
+  size_t next = 0;
+  for (uint32_t i = 0; next < keep.size() && lines.next(text); ++i)
+    if (i == keep[next]) {
+      text += '\n';
+      out.write(text);
+      ++next;
     }
-  }
-  write_file_atomic(path, out, true);
+  out.commit();
 }
 
 std::optional<std::vector<size_t>> FeatureStore::lookup(const std::string& file,
                                                         const std::string& sha256) const {
-  auto it = index_.find(file);
-  if (it == index_.end() || it->second.sha256 != sha256) return std::nullopt;
+  const IndexEntry* e = find_entry(id_key(file));
+  uint64_t sha = 0;
+  if (e == nullptr || !sha8(sha256, sha) || sha != e->sha8) return std::nullopt;
   struct stat st;
   if (::fstatat(dir_fd_.fd, file.c_str(), &st, 0) != 0 ||
-      static_cast<size_t>(st.st_size) != it->second.bytes)
+      static_cast<uint64_t>(st.st_size) != e->value)
     return std::nullopt;
-  return it->second.shape;
+  return shapes_[e->shape_index()];
 }
 
 StagedFeature FeatureStore::stage(const std::string& file, const std::string& sha256,
@@ -439,26 +449,26 @@ void FeatureStore::commit(std::vector<StagedFeature>& files) {
 
 std::optional<PackedRow> FeatureStore::lookup_row(const std::string& id,
                                                   const std::string& sha256) const {
-  auto it = rows_.find(id_key(id));
+  const IndexEntry* found = find_entry(id_key(id));
   uint64_t sha = 0;
-  if (it == rows_.end() || !sha8(sha256, sha) || sha != it->second.sha8) return std::nullopt;
-  const RowEntry& e = it->second;
+  if (found == nullptr || !sha8(sha256, sha) || sha != found->sha8) return std::nullopt;
+  const IndexEntry& e = *found;
   std::lock_guard lock(check_mutex_);
-  PartCheck& c = part_checks_[e.part];
+  PartCheck& c = part_checks_[e.part()];
   if (!c.checked) {
     // Once per part: there, a sound header, and how many rows' bytes it really holds (a part
     // cut short behind our back keeps only its whole rows).
     c.checked = true;
     try {
-      NpyPartInfo info = inspect_npy_part(dir_ + "/" + part_names_[e.part]);
+      NpyPartInfo info = inspect_npy_part(dir_ + "/" + part_names_[e.part()]);
       c.ok = true;
       c.rows = info.complete_rows;
       c.row_shape.assign(info.header.shape.begin() + 1, info.header.shape.end());
     } catch (const Error&) {
     }
   }
-  if (!c.ok || e.row >= c.rows || c.row_shape != shapes_[e.shape]) return std::nullopt;
-  return PackedRow{part_names_[e.part], static_cast<size_t>(e.row), shapes_[e.shape]};
+  if (!c.ok || e.row() >= c.rows || c.row_shape != shapes_[e.shape_index()]) return std::nullopt;
+  return PackedRow{part_names_[e.part()], e.row(), shapes_[e.shape_index()]};
 }
 
 PackedRow FeatureStore::add_row(const std::string& id, const std::string& sha256, DType dtype,

@@ -9,6 +9,7 @@
 // K is the worker (--shard K/N; 0 without --shard): each worker locks, indexes and names its
 // parts apart, so N workers write into one folder at once.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -125,22 +126,23 @@ class FeatureStore {
   void finish();
 
  private:
-  struct Entry {  // layout files
-    std::string sha256;
-    std::vector<size_t> shape;
-    size_t bytes = 0;
-    bool own = false;  // from this worker's index file
-  };
-  // Layout packed: a row the index records, keyed by a 64-bit hash of the id (40 bytes an
-  // entry, not the id and sha256 as text). Two ids with one hash only cost a recomputation,
-  // since the content (sha8) is compared too.
-  struct RowEntry {
-    uint64_t sha8 = 0;  ///< the first 8 bytes of the source sha256
-    uint64_t row = 0;
-    uint32_t part = 0;   ///< into part_names_
-    uint32_t shape = 0;  ///< into shapes_
-    bool own = false;    ///< from this worker's index file
-    bool kept = false;   ///< written back by compact_own_index()
+  // One line of the indexes, either layout, in a vector sorted by key once they are read (a
+  // later line for the same key wins): 32 bytes a line, where hash maps of strings took ~250
+  // (files: name, sha256 and shape as heap objects) or ~62 (packed). The key is a 64-bit hash of
+  // the file name (files) or of the id (packed); two with one hash only cost a recomputation in
+  // the packed layout, and in the files layout would also need the same content (sha8) and a
+  // file of the recorded size under the other name.
+  struct IndexEntry {
+    uint64_t key = 0;
+    uint64_t sha8 = 0;   ///< the first 8 bytes of the source sha256
+    uint64_t value = 0;  ///< files: the .npy's size; packed: row | part (into part_names_) << 32
+    uint32_t shape = 0;  ///< into shapes_; kOwn set when from this worker's index file
+    uint32_t seq = 0;    ///< the line's number over all index files read (own file last)
+    static constexpr uint32_t kOwn = 1u << 31;
+    bool own() const { return shape & kOwn; }
+    uint32_t shape_index() const { return shape & ~kOwn; }
+    uint32_t row() const { return static_cast<uint32_t>(value); }
+    uint32_t part() const { return static_cast<uint32_t>(value >> 32); }
   };
   struct PartCheck {  // a part named by the index, inspected once
     bool checked = false;
@@ -153,9 +155,10 @@ class FeatureStore {
   void open_config(const FeatureConfig& config);
   void remove_stale_temporaries();
   void load_indexes();
-  void load_index(const std::string& name, bool own);
-  void compact_own_index(long own_lines);
-  void compact_own_rows(long own_lines);
+  // Appends the file's entries to entries_; false when it holds lines of the other layout.
+  bool load_index(const std::string& name, bool own);
+  void compact_own_index(uint64_t own_lines);
+  const IndexEntry* find_entry(uint64_t key) const;
   void choose_next_seq();
   void append_index(const std::string& lines);
   void flush_index();
@@ -174,10 +177,13 @@ class FeatureStore {
   std::optional<FolderLock> lock_;  ///< this worker's lock in the folder
   Fd dir_fd_;                       ///< the folder: looked up and synced through it (no path walks)
   Fd index_fd_;                     ///< this worker's index, opened for appending when first used
-  std::unordered_map<std::string, Entry> index_;
+  // The indexes' entries (sorted by key; parts and shapes interned).
+  std::vector<IndexEntry> entries_;
+  uint32_t seq_ = 0;                                   ///< index lines read
+  uint32_t own_first_ = 0;                             ///< seq of this worker's index's first line
+  std::map<std::vector<size_t>, uint32_t> shape_ids_;  ///< while reading the indexes
 
-  // Packed: the index's rows (parts and shapes interned), the parts' checks, the parts open.
-  std::unordered_map<uint64_t, RowEntry> rows_;
+  // Packed: the parts' checks, the parts open.
   std::vector<std::string> part_names_;
   std::unordered_map<std::string, uint32_t> part_ids_;
   std::vector<std::vector<size_t>> shapes_;

@@ -294,4 +294,38 @@ TEST_CASE("a worker's index is compacted when superseded rows outnumber the live
   }
 }
 
+TEST_CASE("files layout: the last index line wins, and the index is compacted the same way",
+          "[features]") {
+  TempDir dir;
+  const std::string d = (dir.path / "feats").string();
+  const std::string shas[] = {std::string(64, 'a'), std::string(64, 'b'), std::string(64, 'c')};
+  for (const std::string& sha : shas) {  // the clips change twice: 1,800 lines, 600 live
+    FeatureStore store(d, logmel(), files());
+    std::vector<StagedFeature> staged;
+    for (int i = 0; i < 600; ++i)
+      staged.push_back(store.stage("f" + std::to_string(i) + ".npy", sha,
+                                   {1, static_cast<size_t>(1 + i % 3)}, std::string(5, 'x')));
+    store.commit(staged);
+    store.finish();
+  }
+  auto lines = [&] {
+    std::string text = read_file(d + "/index-0.jsonl");
+    return std::count(text.begin(), text.end(), '\n');
+  };
+  CHECK(lines() == 1800);
+  for (int pass = 0; pass < 2; ++pass) {  // compacted, then read back as it is
+    FeatureStore store(d, logmel(), files());
+    CHECK(lines() == 600);
+    for (int i : {0, 1, 299, 599}) {
+      const std::string file = "f" + std::to_string(i) + ".npy";
+      auto shape = store.lookup(file, shas[2]);
+      REQUIRE(shape);
+      CHECK(*shape == std::vector<size_t>{1, static_cast<size_t>(1 + i % 3)});
+      CHECK(!store.lookup(file, shas[0]));
+      CHECK(!store.lookup(file, shas[1]));
+    }
+    CHECK(!store.lookup("f600.npy", shas[2]));
+  }
+}
+
 }  // namespace tinyprep
