@@ -151,9 +151,7 @@ ExportInfo ExportRun::run() {
   Json dataset_history;       // dataset.json's "history": the commands that made the dataset
   std::string dataset_file;   // dataset.json, when the manifest is a dataset's
   std::string manifest_name;  // the manifest file's name without .jsonl, else ""
-  // For the shuffle: each split's (key, sample index), and each sample's line number.
-  std::map<std::string, std::vector<std::pair<uint64_t, uint32_t>>> keyed;
-  std::vector<uint32_t> line_numbers;
+  ShuffleOrder shuffle;       // each sample's key, split and line number
   const bool sharded = !o_.shard.whole();
   std::map<std::string, uint64_t> mine;  // the lines this worker exports, per split
   {
@@ -179,9 +177,7 @@ ExportInfo ExportRun::run() {
       if (sharded && !o_.shard.takes(id)) return;
       ++mine[split];
       if (!o_.shuffle) return;
-      auto index = static_cast<uint32_t>(line_numbers.size());
-      line_numbers.push_back(static_cast<uint32_t>(s.line));
-      keyed[split].emplace_back(shuffle_key(o_.seed, id), index);
+      shuffle.add(shuffle_key(o_.seed, id), split, static_cast<uint32_t>(s.line));
     };
     scan_ = scan_manifest(lines.reader(), spool ? "<stdin>" : "", visit);
     info_.label_names = resolve_labels(o_.labels, dataset_labels, scan_, lines.source());
@@ -248,13 +244,7 @@ ExportInfo ExportRun::run() {
 
   std::vector<uint32_t> order;
   if (o_.shuffle) {
-    order.reserve(line_numbers.size());
-    for (const auto& split : splits) {
-      auto& k = keyed[split];
-      std::sort(k.begin(), k.end());  // by key, ties in manifest order
-      for (const auto& [key, index] : k) order.push_back(index);
-      std::vector<std::pair<uint64_t, uint32_t>>().swap(k);
-    }
+    order = shuffle.order(splits);  // by key, ties in manifest order
     info_.order = {{"shuffle", true},
                    {"seed", o_.seed},
                    {"key", "sha256(\"<seed>:<id>\"), first 16 hex digits, ascending, per split"}};
@@ -269,7 +259,7 @@ ExportInfo ExportRun::run() {
   if (o_.shuffle)
     reordered = std::make_unique<ReorderedLines>(
         lines, spool ? spool->path() : manifest_file(o_.manifest), std::move(order),
-        std::move(line_numbers), o_.allow_outside);
+        std::move(shuffle.line_numbers()), o_.allow_outside);
   auto next = [&](Sample& s) {
     if (reordered) return reordered->next(s);
     while (lines.next(s))

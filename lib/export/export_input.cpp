@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -55,28 +56,86 @@ size_t trimmed_size(const char* text, ssize_t n) {
 }
 }  // namespace
 
+void ShuffleOrder::add(uint64_t key, const std::string& split, uint32_t line) {
+  if (!last_split_ || *last_split_ != split) {
+    auto it = split_ids_.emplace(split, static_cast<uint32_t>(split_ids_.size())).first;
+    last_split_ = &it->first;
+    last_id_ = it->second;
+  }
+  keys_.push_back(key);
+  split_of_.push_back(last_id_);
+  lines_.push_back(line);
+}
+
+std::vector<uint32_t> ShuffleOrder::order(const std::vector<std::string>& splits) {
+  // Where each split's samples start in the order (a counting sort by split), then each split
+  // sorted by key; indices break ties, so equal keys stay in manifest order.
+  std::vector<size_t> rank(split_ids_.size(), 0), count(split_ids_.size(), 0);
+  for (uint32_t id : split_of_) ++count[id];
+  size_t at = 0;
+  for (const auto& split : splits) {
+    auto it = split_ids_.find(split);
+    if (it == split_ids_.end()) continue;
+    rank[it->second] = at;
+    at += count[it->second];
+  }
+  std::vector<size_t> fill = rank;
+  std::vector<uint32_t> order(keys_.size());
+  for (size_t i = 0; i < split_of_.size(); ++i)
+    order[fill[split_of_[i]]++] = static_cast<uint32_t>(i);
+  std::deque<uint32_t>().swap(split_of_);
+  for (size_t id = 0; id < rank.size(); ++id)
+    std::sort(order.begin() + static_cast<long>(rank[id]),
+              order.begin() + static_cast<long>(rank[id] + count[id]), [&](uint32_t a, uint32_t b) {
+                uint64_t ka = keys_[a], kb = keys_[b];
+                return ka != kb ? ka < kb : a < b;
+              });
+  std::deque<uint64_t>().swap(keys_);
+  return order;
+}
+
 ReorderedLines::ReorderedLines(ExportLines& lines, const std::string& file,
-                               std::vector<uint32_t> order, std::vector<uint32_t> line_numbers,
+                               std::vector<uint32_t> order, std::deque<uint32_t> line_numbers,
                                bool allow_outside)
     : lines_(lines),
       file_(file),
       order_(std::move(order)),
-      line_numbers_(std::move(line_numbers)),
       check_outside_(!allow_outside && lines.dataset_dir()) {
   f_ = std::fopen(file_.c_str(), "rb");
   if (!f_) throw Error(lines_.source(), 0, "cannot open: " + std::string(std::strerror(errno)));
-  offsets_.resize(line_numbers_.size());
+  const size_t samples = line_numbers.size();
+  block_offset_.resize((samples + kBlock - 1) / kBlock);
+  block_line_.resize(block_offset_.size());
+  offset_delta_.resize(samples);
+  line_delta_.resize(samples);
   uint64_t offset = 0;
   uint32_t physical = 0;
   size_t sample = 0;
   ssize_t n;
-  while (sample < line_numbers_.size() && (n = getline(&buf_, &cap_, f_)) >= 0) {
+  // The line numbers are dropped as they are used, so they and the deltas are not all held.
+  while (sample < samples && (n = getline(&buf_, &cap_, f_)) >= 0) {
     ++physical;
-    if (physical == line_numbers_[sample]) offsets_[sample++] = offset;
+    if (physical == line_numbers.front()) {
+      locate(sample++, offset, physical);
+      line_numbers.pop_front();
+    }
     offset += static_cast<uint64_t>(n);
   }
-  if (sample != line_numbers_.size())
-    throw Error(lines_.source(), 0, "the manifest changed during the export");
+  if (sample != samples) throw Error(lines_.source(), 0, "the manifest changed during the export");
+}
+
+void ReorderedLines::locate(size_t i, uint64_t offset, uint32_t line) {
+  const size_t block = i / kBlock;
+  if (i % kBlock == 0) block_offset_[block] = offset, block_line_[block] = line;
+  const uint64_t offset_delta = offset - block_offset_[block];
+  const uint32_t line_delta = line - block_line_[block];
+  if (offset_delta < kFar && line_delta <= UINT16_MAX) {
+    offset_delta_[i] = static_cast<uint32_t>(offset_delta);
+    line_delta_[i] = static_cast<uint16_t>(line_delta);
+  } else {
+    offset_delta_[i] = kFar;
+    far_[static_cast<uint32_t>(i)] = {offset, line};
+  }
 }
 
 ReorderedLines::~ReorderedLines() {
@@ -86,11 +145,20 @@ ReorderedLines::~ReorderedLines() {
 
 bool ReorderedLines::next(Sample& s) {
   if (next_ == order_.size()) return false;
-  uint32_t i = order_[next_++];
-  const long line = line_numbers_[i];
+  const uint32_t i = order_[next_++];
+  uint64_t offset;
+  long line;
+  if (offset_delta_[i] != kFar) {
+    offset = block_offset_[i / kBlock] + offset_delta_[i];
+    line = static_cast<long>(block_line_[i / kBlock]) + line_delta_[i];
+  } else {
+    const auto& [far_offset, far_line] = far_.at(i);
+    offset = far_offset;
+    line = far_line;
+  }
   const std::string source = lines_.source();
   ssize_t n = -1;
-  if (::fseeko(f_, static_cast<off_t>(offsets_[i]), SEEK_SET) == 0) n = getline(&buf_, &cap_, f_);
+  if (::fseeko(f_, static_cast<off_t>(offset), SEEK_SET) == 0) n = getline(&buf_, &cap_, f_);
   Json parsed;
   try {
     if (n >= 0) parsed = Json::parse(std::string_view(buf_, trimmed_size(buf_, n)));

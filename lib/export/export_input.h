@@ -3,9 +3,12 @@
 // temporary file), and each sample's features array.
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "export/export.h"
@@ -45,16 +48,42 @@ class ExportLines {
   std::filesystem::path base_;
 };
 
+/// Export's shuffle (issue 16: little memory per line): collects each sample's key, split and
+/// line number while the manifest is scanned, in blocks (std::deque: no doubling, no copy on
+/// growth): 16 bytes per sample.
+class ShuffleOrder {
+ public:
+  ShuffleOrder() = default;
+  ShuffleOrder(const ShuffleOrder&) = delete;
+  ShuffleOrder& operator=(const ShuffleOrder&) = delete;
+  /// The next sample in manifest order.
+  void add(uint64_t key, const std::string& split, uint32_t line);
+  size_t size() const { return keys_.size(); }
+  /// Indices of the samples (0-based, in manifest order), split by split in the order of
+  /// `splits`, each split by key, ties in manifest order. Frees the keys and splits.
+  std::vector<uint32_t> order(const std::vector<std::string>& splits);
+  /// `line_numbers()[i]`: the 1-based line of sample i.
+  std::deque<uint32_t>& line_numbers() { return lines_; }
+
+ private:
+  std::deque<uint64_t> keys_;
+  std::deque<uint32_t> split_of_, lines_;
+  std::map<std::string, uint32_t> split_ids_;  // per split
+  const std::string* last_split_ = nullptr;    // the split of the previous add() and its id
+  uint32_t last_id_ = 0;
+};
+
 /// The samples of a manifest in a given order (export's shuffle), read one line at a time at
-/// its byte offset: memory is 12 bytes per line (offset, line number), not the lines.
+/// its byte offset: memory is about 10 bytes per line (its place in the order, and its offset
+/// and line number as small deltas from a base per 64 samples), not the lines.
 class ReorderedLines {
  public:
   /// `order`: indices of samples (0-based, in manifest order, blank lines not counted);
-  /// `line_numbers[i]`: the 1-based line of sample i. Finds each sample's offset in one pass
-  /// over `file` (the manifest file, or the spool of stdin); throws Error when the file no
-  /// longer has those lines.
+  /// `line_numbers[i]`: the 1-based line of sample i (consumed). Finds each sample's offset in
+  /// one pass over `file` (the manifest file, or the spool of stdin); throws Error when the
+  /// file no longer has those lines.
   ReorderedLines(ExportLines& lines, const std::string& file, std::vector<uint32_t> order,
-                 std::vector<uint32_t> line_numbers, bool allow_outside);
+                 std::deque<uint32_t> line_numbers, bool allow_outside);
   ~ReorderedLines();
   ReorderedLines(const ReorderedLines&) = delete;
   ReorderedLines& operator=(const ReorderedLines&) = delete;
@@ -62,11 +91,21 @@ class ReorderedLines {
   bool next(Sample& s);
 
  private:
+  static constexpr size_t kBlock = 64;
+  static constexpr uint32_t kFar = UINT32_MAX;  // offset_delta_ of a sample kept in far_
+  void locate(size_t i, uint64_t offset, uint32_t line);
+
   ExportLines& lines_;
   std::string file_;
   FILE* f_ = nullptr;
-  std::vector<uint32_t> order_, line_numbers_;
-  std::vector<uint64_t> offsets_;
+  std::vector<uint32_t> order_;
+  // Sample i starts at byte block_offset_[i / kBlock] + offset_delta_[i] of line
+  // block_line_[i / kBlock] + line_delta_[i]; when a delta does not fit (very long lines, or a
+  // worker's lines far apart), offset_delta_[i] is kFar and far_[i] has both.
+  std::vector<uint64_t> block_offset_;
+  std::vector<uint32_t> block_line_, offset_delta_;
+  std::vector<uint16_t> line_delta_;
+  std::unordered_map<uint32_t, std::pair<uint64_t, uint32_t>> far_;
   size_t next_ = 0;
   bool check_outside_ = false;
   char* buf_ = nullptr;
