@@ -6,6 +6,12 @@
 #include "core/error.h"
 
 namespace tinyprep {
+namespace {
+// Each split has a shard open, each with its write buffer: 256 KiB each, not 1 MiB, writes as
+// fast and keeps peak memory from growing with the lines until the smaller splits fill theirs
+// (issue 16: 1.5 MiB more at 100,000 lines than at 10,000 with 1 MiB).
+constexpr size_t kShardBufferBytes = 256 << 10;
+}  // namespace
 
 TfRecordShards::TfRecordShards(std::string folder, std::string name, std::string split,
                                uint64_t total, ShardPlan plan, int gzip_level, unsigned threads,
@@ -37,7 +43,8 @@ void TfRecordShards::open_next() {
                             : worker_shard_file_name(name_, split_, worker_tag_, files_.size())))
           .string();
   current_ = std::make_unique<TfRecordWriter>(
-      std::make_unique<StagedFile>(placeholder, StagedFileOptions{.buffer_bytes = 1 << 20}),
+      std::make_unique<StagedFile>(placeholder,
+                                   StagedFileOptions{.buffer_bytes = kShardBufferBytes}),
       gzip_level_, threads_);
 }
 
