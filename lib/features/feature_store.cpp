@@ -304,6 +304,7 @@ void FeatureStore::load_indexes() {
   part_checks_.resize(part_names_.size());
   part_ids_.clear();
   if (own_found && own_one_layout) compact_own_index(seq_ - own_first_);
+  for (IndexEntry& e : entries_) e.seq = 0;  // now first_use()'s line
   if (options_.layout == FeatureLayout::kPacked) {
     // Parts are numbered on from every number this worker used: a part on disk, or one the
     // index names (a part a killed run never finished), so a name never comes back.
@@ -370,6 +371,16 @@ const FeatureStore::IndexEntry* FeatureStore::find_entry(uint64_t key) const {
   auto it = std::lower_bound(entries_.begin(), entries_.end(), key,
                              [](const IndexEntry& e, uint64_t k) { return e.key < k; });
   return it != entries_.end() && it->key == key ? &*it : nullptr;
+}
+
+long FeatureStore::first_use(const std::string& id, const std::string& file, long line) {
+  const uint64_t key = id_key(options_.layout == FeatureLayout::kPacked ? id : file);
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), key,
+                             [](const IndexEntry& e, uint64_t k) { return e.key < k; });
+  if (it == entries_.end() || it->key != key) return names_.insert(key, line);
+  if (it->seq != 0) return it->seq;
+  it->seq = static_cast<uint32_t>(std::clamp<long>(line, 1, UINT32_MAX));
+  return 0;
 }
 
 // Entries of other configurations or superseded ones pile up over runs: this worker's index is

@@ -8,6 +8,8 @@
 // - files: one .npy per sample, named after its id.
 // K is the worker (--shard K/N; 0 without --shard): each worker locks, indexes and names its
 // parts apart, so N workers write into one folder at once.
+#include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -29,6 +31,51 @@ namespace tinyprep {
 enum class FeatureLayout {
   kPacked,  ///< rows of stacked parts
   kFiles,   ///< one .npy per sample
+};
+
+/// A set of 64-bit hashes, each with the line it was first seen on: an open-addressing table of
+/// 12 bytes a slot, at most 80% full (~15 bytes a hash, where an unordered_map took ~48).
+class NameTable {
+ public:
+  /// Records `hash` at `line`; when it was already there, returns the line it was first seen
+  /// on (and records nothing), else 0.
+  long insert(uint64_t hash, long line) {
+    if (hash == 0) hash = 1;  // 0 marks an empty slot
+    if ((size_ + 1) * 5 > keys_.size() * 4) grow();
+    size_t i = slot(hash);
+    while (keys_[i] != 0) {
+      if (keys_[i] == hash) return lines_[i];
+      i = (i + 1) & (keys_.size() - 1);
+    }
+    keys_[i] = hash;
+    lines_[i] = static_cast<uint32_t>(std::clamp<long>(line, 1, UINT32_MAX));
+    ++size_;
+    return 0;
+  }
+
+ private:
+  size_t slot(uint64_t hash) const {  // Fibonacci hashing: the high bits of the product
+    return static_cast<size_t>((hash * 0x9E3779B97F4A7C15ull) >> shift_);
+  }
+  void grow() {
+    std::vector<uint64_t> keys(keys_.empty() ? 1024 : keys_.size() * 2);
+    std::vector<uint32_t> lines(keys.size());
+    shift_ = 64 - std::countr_zero(keys.size());
+    for (size_t k = 0; k < keys_.size(); ++k) {
+      if (keys_[k] == 0) continue;
+      size_t i = slot(keys_[k]);
+      while (keys[i] != 0) i = (i + 1) & (keys.size() - 1);
+      keys[i] = keys_[k];
+      lines[i] = lines_[k];
+    }
+    keys_.swap(keys);
+    lines_.swap(lines);
+  }
+
+  std::vector<uint64_t> keys_;
+  std::vector<uint32_t> lines_;
+  size_t size_ = 0;
+  int shift_ = 64;
 };
 
 struct FeatureStoreOptions {
@@ -79,6 +126,13 @@ class FeatureStore {
 
   /// The part name of worker `k`, number `seq`: "part-<k>-<seq, six digits or more>.npy".
   static std::string part_name(uint32_t k, uint64_t seq);
+
+  /// The duplicate-id check, called in manifest order from one thread, while no lookup runs:
+  /// records that manifest line `line` writes sample `id` (file name `file`); returns the line
+  /// that did first, or 0. Keyed by the file name in the files layout (two ids must not write
+  /// one file) and by the id in the packed one. A sample the index holds is marked in its
+  /// entry, so a re-run adds nothing here.
+  long first_use(const std::string& id, const std::string& file, long line);
 
   // ---- layout files ----
 
@@ -137,7 +191,9 @@ class FeatureStore {
     uint64_t sha8 = 0;   ///< the first 8 bytes of the source sha256
     uint64_t value = 0;  ///< files: the .npy's size; packed: row | part (into part_names_) << 32
     uint32_t shape = 0;  ///< into shapes_; kOwn set when from this worker's index file
-    uint32_t seq = 0;    ///< the line's number over all index files read (own file last)
+    /// While the indexes are read, the line's number over all of them (own file last); then
+    /// the manifest line that first used the entry (first_use()), 0 before.
+    uint32_t seq = 0;
     static constexpr uint32_t kOwn = 1u << 31;
     bool own() const { return shape & kOwn; }
     uint32_t shape_index() const { return shape & ~kOwn; }
@@ -182,6 +238,7 @@ class FeatureStore {
   uint32_t seq_ = 0;                                   ///< index lines read
   uint32_t own_first_ = 0;                             ///< seq of this worker's index's first line
   std::map<std::vector<size_t>, uint32_t> shape_ids_;  ///< while reading the indexes
+  NameTable names_;  ///< first_use() of samples the index does not hold
 
   // Packed: the parts' checks, the parts open.
   std::vector<std::string> part_names_;

@@ -328,4 +328,40 @@ TEST_CASE("files layout: the last index line wins, and the index is compacted th
   }
 }
 
+TEST_CASE("first_use names the first line of a sample, whether the index holds it or not",
+          "[features]") {
+  TempDir dir;
+  const std::string d = (dir.path / "feats").string();
+  {
+    FeatureStore store(d, logmel(), packed());
+    store.add_row("x", kSha, DType::kInt8, {1}, "a");
+    store.finish();
+  }
+  FeatureStore store(d, logmel(), packed());
+  CHECK(store.first_use("x", "x.npy", 3) == 0);  // in the index
+  CHECK(store.first_use("y", "y.npy", 4) == 0);  // not
+  CHECK(store.first_use("x", "x.npy", 7) == 3);
+  CHECK(store.first_use("y", "y.npy", 9) == 4);
+  CHECK(store.first_use("x", "x.npy", 10) == 3);
+  CHECK(store.lookup_row("x", kSha));  // the mark leaves the entry as it was
+  int fresh = 0;                       // the table grows past its first 1,024 slots
+  for (int i = 0; i < 3000; ++i) fresh += store.first_use("z" + std::to_string(i), "", 20 + i) == 0;
+  CHECK(fresh == 3000);
+  CHECK(store.first_use("z2999", "", 5000) == 3019);
+  // The files layout: by file name (two ids of one file are duplicates).
+  const std::string f = (dir.path / "files").string();
+  {
+    FeatureStore files_store(f, logmel(), files());
+    std::vector<StagedFeature> staged;
+    staged.push_back(files_store.stage("x.npy", kSha, {1}, "a"));
+    files_store.commit(staged);
+    files_store.finish();
+  }
+  FeatureStore files_store(f, logmel(), files());
+  CHECK(files_store.first_use("x", "x.npy", 2) == 0);
+  CHECK(files_store.first_use("x/", "x.npy", 5) == 2);
+  CHECK(files_store.first_use("q", "q.npy", 6) == 0);
+  CHECK(files_store.first_use("q2", "q.npy", 8) == 6);
+}
+
 }  // namespace tinyprep

@@ -1,8 +1,5 @@
 #include "features/features.h"
 
-#include <algorithm>
-#include <bit>
-#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -42,52 +39,6 @@ std::string featdir_prefix(const std::string& featdir) {
 
 // Per-sample notes of one kind (resampled, downmixed) before only the summary counts them.
 constexpr long kNotesPerKind = 3;
-
-// The file names of the lines read so far, for the duplicate-id check: an open-addressing table
-// of their 64-bit hashes, each with its line (12 bytes a slot, at most 80% full: ~15 bytes a line
-// where an unordered_map took ~48).
-class NameTable {
- public:
-  // Records `hash` at `line`; when it was already there, returns the line it was first seen
-  // on (and records nothing), else 0.
-  long insert(uint64_t hash, long line) {
-    if (hash == 0) hash = 1;  // 0 marks an empty slot
-    if ((size_ + 1) * 5 > keys_.size() * 4) grow();
-    size_t i = slot(hash);
-    while (keys_[i] != 0) {
-      if (keys_[i] == hash) return lines_[i];
-      i = (i + 1) & (keys_.size() - 1);
-    }
-    keys_[i] = hash;
-    lines_[i] = static_cast<uint32_t>(std::clamp<long>(line, 1, UINT32_MAX));
-    ++size_;
-    return 0;
-  }
-
- private:
-  size_t slot(uint64_t hash) const {  // Fibonacci hashing: the high bits of the product
-    return static_cast<size_t>((hash * 0x9E3779B97F4A7C15ull) >> shift_);
-  }
-  void grow() {
-    std::vector<uint64_t> keys(keys_.empty() ? 1024 : keys_.size() * 2);
-    std::vector<uint32_t> lines(keys.size());
-    shift_ = 64 - std::countr_zero(keys.size());
-    for (size_t k = 0; k < keys_.size(); ++k) {
-      if (keys_[k] == 0) continue;
-      size_t i = slot(keys_[k]);
-      while (keys[i] != 0) i = (i + 1) & (keys.size() - 1);
-      keys[i] = keys_[k];
-      lines[i] = lines_[k];
-    }
-    keys_.swap(keys);
-    lines_.swap(lines);
-  }
-
-  std::vector<uint64_t> keys_;
-  std::vector<uint32_t> lines_;
-  size_t size_ = 0;
-  int shift_ = 64;
-};
 
 struct Job {
   Sample sample;
@@ -230,7 +181,7 @@ class Pipeline {
     try {
       job.media = job.sample.str("path");
       job.file = FeatureStore::file_name(job.sample.id());
-      if (long first = names_.insert(std::hash<std::string>()(job.file), job.sample.line))
+      if (long first = store_.first_use(job.sample.id(), job.file, job.sample.line))
         job.sample.fail("duplicate id '" + job.sample.id() + "' (also on line " +
                         std::to_string(first) + "): its features would overwrite those");
     } catch (const Error& e) {
@@ -457,7 +408,6 @@ class Pipeline {
   std::string featdir_prefix_;  // FEATDIR normalised, with a trailing '/' ("" for ".")
   ConditionOptions condition_;
   size_t window_;
-  NameTable names_;
   FeaturesResult result_;
   Tally tally_;
 };
