@@ -1,6 +1,7 @@
 #include "export/export.h"
 
 #include <algorithm>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -242,7 +243,7 @@ ExportInfo ExportRun::run() {
   }
   info_.provenance["chain"] = command_chain(dataset_history, info_.provenance);
 
-  std::vector<uint32_t> order;
+  std::deque<uint32_t> order;
   if (o_.shuffle) {
     order = shuffle.order(splits);  // by key, ties in manifest order
     info_.order = {{"shuffle", true},

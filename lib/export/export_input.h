@@ -48,9 +48,9 @@ class ExportLines {
   std::filesystem::path base_;
 };
 
-/// Export's shuffle (issue 16: little memory per line): collects each sample's key, split and
-/// line number while the manifest is scanned, in blocks (std::deque: no doubling, no copy on
-/// growth): 16 bytes per sample.
+/// Export's shuffle (issue 16: little memory per line): collects each sample's key and index
+/// per split, and its line number, while the manifest is scanned: 16 bytes per sample, in
+/// std::deques (no copy or slack on growth; the blocks one frees are reused by the next).
 class ShuffleOrder {
  public:
   ShuffleOrder() = default;
@@ -58,19 +58,22 @@ class ShuffleOrder {
   ShuffleOrder& operator=(const ShuffleOrder&) = delete;
   /// The next sample in manifest order.
   void add(uint64_t key, const std::string& split, uint32_t line);
-  size_t size() const { return keys_.size(); }
+  size_t size() const { return lines_.size(); }
   /// Indices of the samples (0-based, in manifest order), split by split in the order of
-  /// `splits`, each split by key, ties in manifest order. Frees the keys and splits.
-  std::vector<uint32_t> order(const std::vector<std::string>& splits);
+  /// `splits`, each split by key, ties in manifest order. Frees the keys as it goes.
+  std::deque<uint32_t> order(const std::vector<std::string>& splits);
   /// `line_numbers()[i]`: the 1-based line of sample i.
   std::deque<uint32_t>& line_numbers() { return lines_; }
 
  private:
-  std::deque<uint64_t> keys_;
-  std::deque<uint32_t> split_of_, lines_;
-  std::map<std::string, uint32_t> split_ids_;  // per split
-  const std::string* last_split_ = nullptr;    // the split of the previous add() and its id
-  uint32_t last_id_ = 0;
+  struct __attribute__((packed)) Keyed {
+    uint64_t key;
+    uint32_t index;
+  };
+  std::map<std::string, std::deque<Keyed>> keyed_;  // per split
+  std::deque<uint32_t> lines_;
+  const std::string* last_split_ = nullptr;  // the split of the previous add() and its keys
+  std::deque<Keyed>* last_keyed_ = nullptr;
 };
 
 /// The samples of a manifest in a given order (export's shuffle), read one line at a time at
@@ -82,7 +85,7 @@ class ReorderedLines {
   /// `line_numbers[i]`: the 1-based line of sample i (consumed). Finds each sample's offset in
   /// one pass over `file` (the manifest file, or the spool of stdin); throws Error when the
   /// file no longer has those lines.
-  ReorderedLines(ExportLines& lines, const std::string& file, std::vector<uint32_t> order,
+  ReorderedLines(ExportLines& lines, const std::string& file, std::deque<uint32_t> order,
                  std::deque<uint32_t> line_numbers, bool allow_outside);
   ~ReorderedLines();
   ReorderedLines(const ReorderedLines&) = delete;
@@ -98,13 +101,15 @@ class ReorderedLines {
   ExportLines& lines_;
   std::string file_;
   FILE* f_ = nullptr;
-  std::vector<uint32_t> order_;
+  std::deque<uint32_t> order_;
   // Sample i starts at byte block_offset_[i / kBlock] + offset_delta_[i] of line
   // block_line_[i / kBlock] + line_delta_[i]; when a delta does not fit (very long lines, or a
-  // worker's lines far apart), offset_delta_[i] is kFar and far_[i] has both.
+  // worker's lines far apart), offset_delta_[i] is kFar and far_[i] has both. (Deques: their
+  // blocks reuse those of the line numbers, freed as they are read.)
   std::vector<uint64_t> block_offset_;
-  std::vector<uint32_t> block_line_, offset_delta_;
-  std::vector<uint16_t> line_delta_;
+  std::vector<uint32_t> block_line_;
+  std::deque<uint32_t> offset_delta_;
+  std::deque<uint16_t> line_delta_;
   std::unordered_map<uint32_t, std::pair<uint64_t, uint32_t>> far_;
   size_t next_ = 0;
   bool check_outside_ = false;

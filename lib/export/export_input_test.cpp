@@ -16,7 +16,7 @@ TEST_CASE("the shuffle orders split by split, by key, ties in manifest order") {
   shuffle.add(5, "train", 5);  // the same key as sample 0: after it
   shuffle.add(1, "test", 6);
   shuffle.add(7, "validation", 7);
-  CHECK(shuffle.order({"train", "validation", "test"}) == std::vector<uint32_t>{2, 0, 3, 5, 4, 1});
+  CHECK(shuffle.order({"train", "validation", "test"}) == std::deque<uint32_t>{2, 0, 3, 5, 4, 1});
   CHECK(shuffle.line_numbers() == std::deque<uint32_t>{1, 2, 3, 5, 6, 7});
 }
 
