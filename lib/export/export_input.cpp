@@ -67,6 +67,23 @@ void release_freed_memory() {
 }
 }  // namespace
 
+void LineNumbers::push_back(uint32_t line) {
+  const uint32_t step = line - pushed_;
+  if (step >= 1 && step <= UINT8_MAX) {
+    steps_.push_back(static_cast<uint8_t>(step));
+  } else {
+    steps_.push_back(0);
+    whole_.push_back(line);
+  }
+  pushed_ = line;
+}
+
+void LineNumbers::pop_front() {
+  read_ = front();
+  if (!steps_.front()) whole_.pop_front();
+  steps_.pop_front();
+}
+
 void ShuffleOrder::add(uint64_t key, const std::string& split, uint32_t line) {
   if (!last_split_ || *last_split_ != split) {
     auto it = keyed_.try_emplace(split).first;
@@ -100,7 +117,7 @@ std::deque<uint32_t> ShuffleOrder::order(const std::vector<std::string>& splits)
 }
 
 ReorderedLines::ReorderedLines(ExportLines& lines, const std::string& file,
-                               std::deque<uint32_t> order, std::deque<uint32_t> line_numbers,
+                               std::deque<uint32_t> order, LineNumbers line_numbers,
                                bool allow_outside)
     : lines_(lines),
       file_(file),
