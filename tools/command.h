@@ -13,10 +13,6 @@ using RunFn = std::function<int()>;
 /// Registers a command's options on `app`; returns its run function.
 using SetupFn = RunFn (*)(CLI::App& app);
 
-/// The command line as typed, one string per argument, the program shown as "tinyprep"
-/// (outputs record which command made them: features' config.json made_by).
-const std::vector<std::string>& command_args();
-
 // One per tools/<command>.cpp, listed in the table in tools/main.cpp.
 RunFn setup_augment(CLI::App& app);
 RunFn setup_capture(CLI::App& app);

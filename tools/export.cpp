@@ -116,7 +116,7 @@ RunFn setup_export(CLI::App& app) {
         throw usage_error(e.format == "finalize" ? "finalize needs the folder the workers wrote"
                                                  : "loader needs the export: DIR or FILE");
       if (e.format == "finalize") {
-        finalize_export(e.manifest, command_line("tinyprep export"), TINYPREP_VERSION);
+        finalize_export(e.manifest, command_line("tinyprep export"), tinyprep_version());
         return 0;
       }
       std::string text = export_loader(e.manifest);
@@ -142,7 +142,7 @@ RunFn setup_export(CLI::App& app) {
     e.gzip_level = o->gzip ? 6 : 0;
     e.hdf5_gzip = o->compression == "gzip";
     if (app.count("--shard")) e.shard = parse_shard(o->shard);
-    e.tinyprep_version = TINYPREP_VERSION;
+    e.tinyprep_version = tinyprep_version();
     e.command = command_line("tinyprep export");
     ExportInfo info = run_export(e, load_media);
     if (o->print_loader) {

@@ -5,14 +5,11 @@
 
 #include "command.h"
 #include "core/error.h"
+#include "core/process.h"
 #include "core/shard.h"
 #include "features/feature_options.h"
 #include "features/features.h"
 #include "features/imu_features.h"
-
-#ifndef TINYPREP_VERSION
-#define TINYPREP_VERSION "0.0.0"
-#endif
 
 namespace tinyprep {
 namespace {
@@ -41,7 +38,7 @@ int run_features_command(FeaturesCli& cli) {
                       ": expected a size in MiB above 0 (e.g. 256, or 0.5)");
   if (!cli.shard.empty()) cli.run.shard = parse_shard(cli.shard);
   cli.run.command = command_args();
-  cli.run.version = TINYPREP_VERSION;
+  cli.run.version = tinyprep_version();
   const bool imu = cli.preset == "imu" || cli.preset == "imu-spectral";
   if (imu) {
     // Windows of rows at the recorded rate unless --rate says otherwise.

@@ -11,17 +11,12 @@
 #include "core/diag.h"
 #include "core/error.h"
 #include "core/io.h"
+#include "core/process.h"
 #include "core/signals.h"
 #include "core/suggest.h"
 
-#ifndef TINYPREP_VERSION
-#define TINYPREP_VERSION "0.0.0"
-#endif
-
 namespace tinyprep {
 namespace {
-
-std::vector<std::string> g_command_args;  // argv, set once by run()
 
 struct Command {
   const char* name;
@@ -66,7 +61,7 @@ void print_help(FILE* out) {
                "Usage: tinyprep <command> [options] [args]\n"
                "       tinyprep <command> --help\n\n"
                "Commands:\n",
-               TINYPREP_VERSION);
+               tinyprep_version());
   for (const auto& c : kCommands) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
   std::fprintf(out,
                "\nManifests are JSON Lines, one sample per line; \"-\" reads stdin or writes "
@@ -92,8 +87,7 @@ int unknown_command(std::string_view name) {
 }
 
 int run(int argc, char** argv) {
-  g_command_args.assign(argv, argv + argc);
-  if (!g_command_args.empty()) g_command_args[0] = "tinyprep";
+  set_command_args(argc, argv);
   if (argc < 2) {
     print_help(stderr);
     return static_cast<int>(ExitCode::kUsage);
@@ -104,7 +98,7 @@ int run(int argc, char** argv) {
     return 0;
   }
   if (first == "--version" || first == "-V" || first == "version") {
-    std::printf("tinyprep %s\n", TINYPREP_VERSION);
+    std::printf("tinyprep %s\n", tinyprep_version());
     return 0;
   }
   std::vector<char*> args(argv + 1, argv + argc);
@@ -149,11 +143,6 @@ int run(int argc, char** argv) {
 }
 
 }  // namespace
-
-const std::vector<std::string>& command_args() {
-  return g_command_args;
-}
-
 }  // namespace tinyprep
 
 int main(int argc, char** argv) {

@@ -43,7 +43,7 @@ RunFn setup_merge(CLI::App& app) {
     }
     o->h.parts = o->inputs;
     o->h.command = command_line("tinyprep merge");
-    o->h.tinyprep_version = TINYPREP_VERSION;
+    o->h.tinyprep_version = tinyprep_version();
     merge_hdf5(o->h);
     return 0;
   };

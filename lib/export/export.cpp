@@ -12,6 +12,7 @@
 #include "core/hash.h"
 #include "core/io.h"
 #include "core/parallel.h"
+#include "core/process.h"
 #include "core/progress.h"
 #include "core/signals.h"
 #include "core/staged_file.h"
@@ -122,11 +123,11 @@ Json command_chain(const Json& dataset_history, const Json& provenance) {
   auto add = [&](const Json& entry) {
     if (!entry.is_object() || !entry.contains("command")) return;
     Json command = entry["command"];
-    if (command.is_array()) {  // argv as a list: shown as one line, as the others are
-      std::string line;
+    if (command.is_array()) {  // argv as a list: shown as one line, quoted as the others are
+      std::vector<std::string> args;
       for (const auto& arg : command)
-        line += (line.empty() ? "" : " ") + (arg.is_string() ? arg.get<std::string>() : arg.dump());
-      command = line;
+        args.push_back(arg.is_string() ? arg.get<std::string>() : arg.dump());
+      command = quote_command(args);
     }
     chain.push_back(
         {{"command", command}, {"tinyprep_version", entry.value("tinyprep_version", Json())}});
