@@ -24,6 +24,15 @@ std::string Shard::text() const {
   return whole() ? std::string() : std::to_string(index) + "/" + std::to_string(count);
 }
 
+FolderLock::Options shard_folder_lock(std::string_view command, const Shard& shard) {
+  FolderLock::Options lock;
+  lock.busy = "another 'tinyprep " + std::string(command) + " --shard " + shard.text() +
+              "' is writing into this folder";
+  lock.lock_file = "." + std::string(command) + "-shard-" + std::to_string(shard.index) + "-of-" +
+                   std::to_string(shard.count) + ".lock";
+  return lock;
+}
+
 Shard parse_shard(std::string_view text, std::string_view option) {
   const std::string what = std::string(option) + " '" + std::string(text) + "'";
   const size_t slash = text.find('/');

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/staged_file.h"
+
 namespace tinyprep {
 
 struct Shard {
@@ -23,6 +25,11 @@ struct Shard {
 /// "K/N" with 0 <= K < N <= 1,000,000 (decimal, no signs or spaces); throws usage_error naming
 /// `option` otherwise ("--shard 3/3: K must be below N (workers are numbered 0 to N-1)").
 Shard parse_shard(std::string_view text, std::string_view option = "--shard");
+
+/// The lock of one worker of `tinyprep <command> --shard K/N` writing into a folder where the
+/// other workers write too: the file .<command>-shard-K-of-N.lock, busy when a second run of the
+/// same K starts.
+FolderLock::Options shard_folder_lock(std::string_view command, const Shard& shard);
 
 /// Which worker of `count` takes this id.
 uint32_t shard_of(std::string_view id, uint32_t count);

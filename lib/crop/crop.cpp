@@ -130,12 +130,7 @@ class Pipeline {
         note(o.outdir, 0,
              "removed " + std::to_string(n) + " temporary files of an earlier, killed run");
     } else {
-      FolderLock::Options lock;
-      lock.busy =
-          "another 'tinyprep crop --shard " + o.shard.text() + "' is writing into this folder";
-      lock.lock_file = ".crop-shard-" + std::to_string(o.shard.index) + "-of-" +
-                       std::to_string(o.shard.count) + ".lock";
-      lock_.emplace(o.outdir, lock);
+      lock_.emplace(o.outdir, shard_folder_lock("crop", o.shard));
     }
     prefix_ = fs::path(o.outdir).lexically_normal().generic_string();
     if (prefix_ == ".") prefix_.clear();

@@ -140,12 +140,7 @@ class Pipeline {
       lock_.emplace(o.outdir, "another 'tinyprep segment' is writing into this folder");
       remove_temps(clip_output_name, nullptr);
     } else {
-      FolderLock::Options lock;
-      lock.busy =
-          "another 'tinyprep segment --shard " + o.shard.text() + "' is writing into this folder";
-      lock.lock_file = ".segment-shard-" + std::to_string(o.shard.index) + "-of-" +
-                       std::to_string(o.shard.count) + ".lock";
-      lock_.emplace(o.outdir, lock);
+      lock_.emplace(o.outdir, shard_folder_lock("segment", o.shard));
     }
   }
 
