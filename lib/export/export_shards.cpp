@@ -58,31 +58,32 @@ std::optional<std::pair<uint32_t, uint32_t>> parse_worker_file_name(const std::s
   return std::make_pair(*k, *n);
 }
 
-bool tfrecord_set_file(const std::string& file) {
-  if (file == "dataset_info.json" || file == "features.json" || file == "tinyprep.json" ||
-      file.ends_with(".labels.txt"))
-    return true;
-  static constexpr std::string_view kShard = ".tfrecord-00000-of-00000";
-  if (file.size() <= kShard.size()) return false;
-  std::string_view tail = std::string_view(file).substr(file.size() - kShard.size());
-  for (size_t i = 0; i < kShard.size(); ++i) {
+namespace {
+
+// True when `file` ends with `pattern`, each '0' of the pattern standing for any digit.
+bool ends_with_digits_like(const std::string& file, std::string_view pattern) {
+  if (file.size() <= pattern.size()) return false;
+  std::string_view tail = std::string_view(file).substr(file.size() - pattern.size());
+  for (size_t i = 0; i < pattern.size(); ++i) {
     bool digit = tail[i] >= '0' && tail[i] <= '9';
-    if (kShard[i] == '0' ? !digit : tail[i] != kShard[i]) return false;
+    if (pattern[i] == '0' ? !digit : tail[i] != pattern[i]) return false;
   }
   return true;
 }
 
+}  // namespace
+
+bool tfrecord_set_file(const std::string& file) {
+  if (file == "dataset_info.json" || file == "features.json" || file == "tinyprep.json" ||
+      file.ends_with(".labels.txt"))
+    return true;
+  return ends_with_digits_like(file, ".tfrecord-00000-of-00000");
+}
+
 bool worker_set_file(const std::string& file) {
-  if (parse_worker_file_name(file)) return true;
-  // "<name>-<split>.tfrecord-w00001of00003-00000"
-  static constexpr std::string_view kShard = ".tfrecord-w00000of00000-00000";
-  if (file.size() <= kShard.size()) return false;
-  std::string_view tail = std::string_view(file).substr(file.size() - kShard.size());
-  for (size_t i = 0; i < kShard.size(); ++i) {
-    bool digit = tail[i] >= '0' && tail[i] <= '9';
-    if (kShard[i] == '0' ? !digit : tail[i] != kShard[i]) return false;
-  }
-  return true;
+  // "<name>-<split>.tfrecord-w00001of00003-00000", or the worker's metadata
+  return parse_worker_file_name(file) ||
+         ends_with_digits_like(file, ".tfrecord-w00000of00000-00000");
 }
 
 std::string worker_json(const ExportInfo& info) {
