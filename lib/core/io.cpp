@@ -104,11 +104,15 @@ std::optional<std::string_view> read_small_file_into(const std::string& path, st
     ::close(fd);
     return std::nullopt;
   }
-  // st_size is a hint (the file may change); read to the end regardless.
-  if (bytes.size() < static_cast<size_t>(st.st_size) + 1)
-    bytes.resize(static_cast<size_t>(st.st_size) + 1);
+  // A regular file is read up to the size it had when opened (one read(), no second one to see
+  // the end: a file still growing is read as it was). Anything else (a pipe, /proc, a size
+  // of 0) is read to its end, growing the buffer.
+  const bool sized = S_ISREG(st.st_mode) && st.st_size > 0;
+  const size_t want = static_cast<size_t>(st.st_size) + (sized ? 0 : 1);
+  if (bytes.size() < want) bytes.resize(want);
   size_t done = 0;
   for (;;) {
+    if (sized && done == want) break;
     if (done == bytes.size()) bytes.resize(bytes.size() * 2);
     ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;

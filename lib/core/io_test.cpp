@@ -1,10 +1,12 @@
 #include "core/io.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "core/error.h"
 #include "core/testing.h"
@@ -70,6 +72,28 @@ TEST_CASE("LineReader numbers lines and strips CR LF") {
   CHECK(reader.line_number() == 4);
   CHECK_THROWS_WITH(LineReader((dir.path / "missing").string()),
                     "cannot open: No such file or directory");
+}
+
+TEST_CASE("read_file_into reads regular files, empty ones and pipes whole") {
+  TempDir dir;
+  std::string buffer(1 << 16, 'x');  // a reused buffer larger than the files
+  const std::string path = (dir.path / "clip.bin").string();
+  std::string bytes;
+  for (int i = 0; i < 70000; ++i) bytes.push_back(static_cast<char>(i * 7));
+  std::ofstream(path, std::ios::binary) << bytes;
+  CHECK(read_file_into(path, buffer) == bytes);
+  std::ofstream(path, std::ios::binary) << "short";
+  CHECK(read_file_into(path, buffer) == "short");
+  std::ofstream(path, std::ios::binary).close();
+  CHECK(read_file_into(path, buffer).empty());
+  // A pipe has no size: it is read to its end.
+  const std::string fifo = (dir.path / "fifo").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  std::thread writer([&] { std::ofstream(fifo, std::ios::binary) << bytes; });
+  std::string got(read_file_into(fifo, buffer));
+  writer.join();
+  CHECK(got == bytes);
+  CHECK_THROWS_WITH(read_file_into(dir.path.string(), buffer), "is a folder, not a file");
 }
 
 TEST_CASE("errors print file and line") {

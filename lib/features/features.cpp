@@ -195,12 +195,23 @@ class Pipeline {
     std::string media_path;
     try {
       check_interrupted();
-      media_path = s.media_path().string();
+      if (job.media.empty()) s.fail("line has no 'path'");
+      // Resolved without looking at the disk (a stat per sample); only a file that cannot be
+      // read asks media_path() why, for its better words on a path written for another folder.
+      media_path = s.resolve(job.media).string();
+      auto read_media = [&](std::string& buffer) {
+        try {
+          return read_file_into(media_path, buffer);
+        } catch (const Error&) {
+          s.media_path();
+          throw;
+        }
+      };
       job.sha256 = s.str("sha256");
       thread_local std::string buffer;
       std::string_view bytes;
       if (!is_hex_sha256(job.sha256)) {
-        bytes = read_file_into(media_path, buffer);
+        bytes = read_media(buffer);
         job.sha256 = sha256_hex(bytes);
       }
       if (packed_) {
@@ -215,7 +226,7 @@ class Pipeline {
         job.shape = *shape;
         return;
       }
-      if (bytes.data() == nullptr) bytes = read_file_into(media_path, buffer);
+      if (bytes.data() == nullptr) bytes = read_media(buffer);
       if (o_.config.is_imu()) {
         FeatureArray a;
         try {
