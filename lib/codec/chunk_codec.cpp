@@ -54,9 +54,18 @@ size_t shuffle4_sse2(const char* in, size_t n, char* out) {
 }  // namespace
 
 std::string shuffle_bytes(std::string_view data, size_t element_size) {
+  std::string out;
+  shuffle_bytes_into(data, element_size, out);
+  return out;
+}
+
+void shuffle_bytes_into(std::string_view data, size_t element_size, std::string& out) {
   size_t n = element_size ? data.size() / element_size : 0;
-  if (element_size <= 1 || n <= 1) return std::string(data);
-  std::string out(data.size(), '\0');
+  if (element_size <= 1 || n <= 1) {
+    out.assign(data);
+    return;
+  }
+  out.resize(data.size());
   const char* in = data.data();
   char* o = out.data();
   size_t first = 0;  // elements already shuffled
@@ -70,7 +79,6 @@ std::string shuffle_bytes(std::string_view data, size_t element_size) {
   }
   size_t done = n * element_size;
   std::copy(in + done, in + data.size(), o + done);
-  return out;
 }
 
 #ifdef TINYPREP_HAVE_LIBDEFLATE
@@ -93,13 +101,12 @@ libdeflate_compressor* compressor(int level) {
 }
 }  // namespace
 
-std::string deflate_zlib(std::string_view data, int level) {
+void deflate_zlib_into(std::string_view data, int level, std::string& out) {
   libdeflate_compressor* c = compressor(level);
-  std::string out(libdeflate_zlib_compress_bound(c, data.size()), '\0');
+  out.resize(libdeflate_zlib_compress_bound(c, data.size()));
   size_t n = libdeflate_zlib_compress(c, data.data(), data.size(), out.data(), out.size());
   if (!n) throw Error("deflate compression failed");
   out.resize(n);
-  return out;
 }
 
 std::string gzip_member(std::string_view data, int level) {
@@ -135,15 +142,14 @@ const char* deflate_encoder() {
   return "libdeflate";
 }
 #else
-std::string deflate_zlib(std::string_view data, int level) {
+void deflate_zlib_into(std::string_view data, int level, std::string& out) {
   uLongf size = compressBound(static_cast<uLong>(data.size()));
-  std::string out(size, '\0');
+  out.resize(size);
   if (compress2(reinterpret_cast<Bytef*>(out.data()), &size,
                 reinterpret_cast<const Bytef*>(data.data()), static_cast<uLong>(data.size()),
                 level) != Z_OK)
     throw Error("deflate compression failed");
   out.resize(size);
-  return out;
 }
 
 std::string gzip_member(std::string_view data, int level) {
@@ -262,10 +268,24 @@ std::string zlib_header(int level) {
   return {static_cast<char>(header >> 8), static_cast<char>(header & 0xff)};
 }
 
-std::string shuffle_deflate_zlib(std::string_view data, size_t element_size, int level) {
-  std::string shuffled = shuffle_bytes(data, element_size);
-  const size_t plane_size = element_size > 1 ? data.size() / element_size : 0;
+std::string deflate_zlib(std::string_view data, int level) {
   std::string out;
+  deflate_zlib_into(data, level, out);
+  return out;
+}
+
+std::string shuffle_deflate_zlib(std::string_view data, size_t element_size, int level) {
+  std::string out, scratch;
+  shuffle_deflate_zlib_into(data, element_size, level, out, scratch);
+  return out;
+}
+
+void shuffle_deflate_zlib_into(std::string_view data, size_t element_size, int level,
+                               std::string& out, std::string& scratch) {
+  std::string& shuffled = scratch;
+  shuffle_bytes_into(data, element_size, shuffled);
+  const size_t plane_size = element_size > 1 ? data.size() / element_size : 0;
+  out.clear();
   out.reserve(shuffled.size() + shuffled.size() / 1000 + 64);
   out += zlib_header(level);
   // Leading planes without matches to find are stored or Huffman-coded here; the first plane
@@ -285,7 +305,7 @@ std::string shuffle_deflate_zlib(std::string_view data, size_t element_size, int
     deflate_zeros(bits, zeros);
     done += plane_size;
   }
-  if (done == 0) return deflate_zlib(shuffled, level);
+  if (done == 0) return deflate_zlib_into(shuffled, level, out);
   std::string_view rest = std::string_view(shuffled).substr(done);
   if (rest.empty()) {
     deflate_finish(bits);
@@ -295,7 +315,6 @@ std::string shuffle_deflate_zlib(std::string_view data, size_t element_size, int
   }
   uint32_t adler = adler32_of(shuffled);
   for (int shift : {24, 16, 8, 0}) out.push_back(static_cast<char>(adler >> shift));
-  return out;
 }
 
 }  // namespace tinyprep

@@ -11,10 +11,14 @@ namespace tinyprep {
 /// HDF5's shuffle filter: byte k of every element, for k = 0 .. element_size-1 in turn; a tail
 /// shorter than one element is copied as it is.
 std::string shuffle_bytes(std::string_view data, size_t element_size);
+/// As shuffle_bytes, into `out` (its capacity reused).
+void shuffle_bytes_into(std::string_view data, size_t element_size, std::string& out);
 
 /// HDF5's deflate filter: a zlib stream (RFC 1950) at `level`; libdeflate when built with it,
 /// else zlib. Throws Error on failure.
 std::string deflate_zlib(std::string_view data, int level);
+/// As deflate_zlib, into `out` (its capacity reused).
+void deflate_zlib_into(std::string_view data, int level, std::string& out);
 
 /// HDF5's shuffle then deflate filters in one go: the zlib stream of shuffle_bytes(data).
 /// Byte planes in which deflate would find no matches (the mantissa bytes of float features
@@ -24,6 +28,10 @@ std::string deflate_zlib(std::string_view data, int level);
 /// more there than the match finder's longer blocks do); the first plane with runs or repeats
 /// and all after it are deflated at `level`. Any inflater reads the result.
 std::string shuffle_deflate_zlib(std::string_view data, size_t element_size, int level);
+/// As shuffle_deflate_zlib, into `out`, shuffling into `scratch`: a writer that hands both back
+/// for the next chunk touches no fresh memory (a fresh megabyte costs 256 page faults).
+void shuffle_deflate_zlib_into(std::string_view data, size_t element_size, int level,
+                               std::string& out, std::string& scratch);
 
 /// How shuffle_deflate_zlib codes one byte plane.
 enum class PlaneCoding { kStored, kLiterals, kMatches };

@@ -79,6 +79,18 @@ TEST_CASE("shuffle_deflate_zlib is the zlib stream of the shuffled bytes") {
     }
 }
 
+TEST_CASE("shuffle_deflate_zlib_into gives the same bytes whatever its buffers held before") {
+  // A writer hands one chunk's buffers to the next: longer, shorter, stale contents.
+  std::string out = std::string(3 << 20, 'x'), scratch = "stale";
+  for (size_t elements : {262144, 10, 5000, 0, 262144}) {
+    std::string data = feature_like(elements, 3);
+    shuffle_deflate_zlib_into(data, 4, 4, out, scratch);
+    INFO(elements << " elements");
+    CHECK(out == shuffle_deflate_zlib(data, 4, 4));
+    CHECK(inflate(out, data.size()) == shuffle_bytes(data, 4));
+  }
+}
+
 TEST_CASE("shuffle_deflate_zlib stores noise, Huffman-codes skewed bytes, deflates runs") {
   std::string data = feature_like(262144, 0);  // 1 MiB: planes of 256 KiB
   std::string shuffled = shuffle_bytes(data, 4);

@@ -14,11 +14,12 @@ template <typename Result>
 class OrderedJobs {
  public:
   /// `threads` 0 = all cores. With more than one, jobs run on std::async threads; with one,
-  /// each job runs on the caller's thread when its result is taken (-j 1 means one core).
+  /// each job runs on the caller's thread as it is submitted (-j 1 means one core), so one
+  /// job's buffers can serve the next.
   explicit OrderedJobs(unsigned threads)
       : threads_(threads ? threads : std::max(1u, std::thread::hardware_concurrency())),
         policy_(threads_ > 1 ? std::launch::async : std::launch::deferred),
-        limit_(2 * std::max(2u, threads_)) {}
+        limit_(threads_ > 1 ? 2 * threads_ : 0) {}
 
   unsigned threads() const { return threads_; }
   bool empty() const { return jobs_.empty(); }

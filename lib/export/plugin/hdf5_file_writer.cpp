@@ -99,7 +99,10 @@ class Hdf5FileWriter final : public Hdf5Writer {
                bool encoded = false);
   struct Chunk;
   void flush_x(Split& s);
-  void write_chunk(const Chunk& c);
+  void write_chunk(Chunk& c);
+  // Buffers of written chunks, handed to the next ones (only on the caller's thread).
+  std::string spare(std::vector<std::string>& pool);
+  std::vector<std::string> spare_raw_, spare_out_, spare_scratch_;
   void flush_labels(Split& s);
   void close_handles();
 
@@ -134,8 +137,17 @@ struct Hdf5FileWriter::Chunk {
   Split* split;
   uint64_t first_row;
   size_t rows;
-  std::string bytes;  // shuffled and deflated
+  std::string bytes;         // shuffled and deflated
+  std::string raw, scratch;  // the rows as given, and shuffled: kept for the next chunks
 };
+
+std::string Hdf5FileWriter::spare(std::vector<std::string>& pool) {
+  if (pool.empty()) return {};
+  std::string b = std::move(pool.back());
+  pool.pop_back();
+  b.clear();
+  return b;
+}
 
 Hdf5FileWriter::Hdf5FileWriter(const std::string& path, Hdf5Options options, bool force)
     : options_(options), chunks_(options.threads) {
@@ -274,7 +286,7 @@ void append_rows(const std::string& path, hid_t d, hid_t mem_type, uint64_t done
 }
 }  // namespace
 
-void Hdf5FileWriter::write_chunk(const Chunk& c) {
+void Hdf5FileWriter::write_chunk(Chunk& c) {
   const std::string& bytes = c.bytes;
   Split& s = *c.split;
   const std::string& p = path();
@@ -289,6 +301,9 @@ void Hdf5FileWriter::write_chunk(const Chunk& c) {
   offset[0] = c.first_row;
   check(H5Dwrite_chunk(s.x, H5P_DEFAULT, 0, offset.data(), bytes.size(), bytes.data()), p,
         "cannot write a chunk");
+  spare_out_.push_back(std::move(c.bytes));
+  spare_raw_.push_back(std::move(c.raw));
+  spare_scratch_.push_back(std::move(c.scratch));
 }
 
 void Hdf5FileWriter::append_encoded(const std::string& split_name, std::string_view bytes,
@@ -321,15 +336,17 @@ void Hdf5FileWriter::flush_x(Split& s) {
     size_t element = dtype_size(s.dtype);
     int level = options_.gzip_level;
     chunks_.submit(
-        [split = &s, first_row = s.x_chunks * s.chunk_rows, rows, chunk = std::move(chunk), element,
-         level] {
-          return Chunk{split, first_row, rows, shuffle_deflate_zlib(chunk, element, level)};
+        [c = Chunk{&s, s.x_chunks * s.chunk_rows, rows, spare(spare_out_), std::move(chunk),
+                   spare(spare_scratch_)},
+         element, level]() mutable {
+          shuffle_deflate_zlib_into(c.raw, element, level, c.bytes, c.scratch);
+          return std::move(c);
         },
-        [&](const Chunk& c) { write_chunk(c); });
+        [&](Chunk c) { write_chunk(c); });
     ++s.x_chunks;
     s.x_rows += rows;
     s.x_buffered = 0;
-    s.x_buffer = std::string();
+    s.x_buffer = spare(spare_raw_);
     s.x_buffer.reserve(s.chunk_rows * s.row_bytes);
     return;
   }
@@ -369,7 +386,7 @@ void Hdf5FileWriter::close() {
     flush_x(*s);
     flush_labels(*s);
   }
-  chunks_.drain([&](const Chunk& c) { write_chunk(c); });
+  chunks_.drain([&](Chunk c) { write_chunk(c); });
   Handle str{utf8_string_type(), H5Tclose};
   auto scalar = [&](const char* name, const std::string& value) {
     Handle space{H5Screate(H5S_SCALAR), H5Sclose};
