@@ -93,6 +93,12 @@ NpyPartInfo inspect_npy_part(const std::string& path) {
 }
 
 NpyArray read_npy_row(const std::string& path, size_t row) {
+  NpyArray a;
+  read_npy_row_into(path, row, a);
+  return a;
+}
+
+void read_npy_row_into(const std::string& path, size_t row, NpyArray& a) {
   std::shared_ptr<Part> part = cached_part(path);
   const NpyPartInfo& info = part->info;
   if (row >= info.rows)
@@ -108,7 +114,6 @@ NpyArray read_npy_row(const std::string& path, size_t row) {
                                                  : "rows " + std::to_string(info.complete_rows) +
                                                        " to " + std::to_string(info.rows - 1)) +
             " missing");
-  NpyArray a;
   a.dtype = info.header.dtype;
   a.shape.assign(info.header.shape.begin() + 1, info.header.shape.end());
   a.data.resize(info.row_bytes);
@@ -117,7 +122,6 @@ NpyArray read_npy_row(const std::string& path, size_t row) {
   if (got == static_cast<size_t>(-1)) throw Error(path, 0, "cannot read: " + errno_text());
   if (got != info.row_bytes)  // cut short after its header was read
     throw Error(path, 0, "truncated: row " + std::to_string(row) + " is missing");
-  return a;
 }
 
 void forget_npy_parts() {

@@ -27,6 +27,8 @@ NpyPartInfo inspect_npy_part(const std::string& path);
 /// Error(path, 0, ...) when the part cannot be read, has no row `row`, or was cut short before
 /// it ("truncated: data for K of N rows, rows K to N-1 missing").
 NpyArray read_npy_row(const std::string& path, size_t row);
+/// As read_npy_row, into `out` (the capacity of its data reused).
+void read_npy_row_into(const std::string& path, size_t row, NpyArray& out);
 
 /// Forgets the cached parts (closes their descriptors); the next read parses the header again.
 void forget_npy_parts();

@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/io.h"
+#include "manifest/fast_json.h"
 
 namespace tinyprep {
 namespace fs = std::filesystem;
@@ -184,7 +185,10 @@ bool ReorderedLines::next(Sample& s) {
   if (::fseeko(f_, static_cast<off_t>(offset), SEEK_SET) == 0) n = getline(&buf_, &cap_, f_);
   Json parsed;
   try {
-    if (n >= 0) parsed = Json::parse(std::string_view(buf_, trimmed_size(buf_, n)));
+    if (n >= 0) {
+      const std::string_view text(buf_, trimmed_size(buf_, n));
+      if (!parse_json_fast(text, parsed)) parsed = Json::parse(text);
+    }
   } catch (const Json::exception&) {
   }
   // The first pass read every line as a JSON object (and refused deep nesting).
@@ -199,6 +203,12 @@ bool ReorderedLines::next(Sample& s) {
 }
 
 SampleArray load_features(const Sample& s) {
+  SampleArray a;
+  load_features_into(s, a);
+  return a;
+}
+
+void load_features_into(const Sample& s, SampleArray& out) {
   const Json& f = s.json["features"];
   std::string path = s.resolve(f["path"].get<std::string>()).string();
   // Packed layout: the sample is row `row` of a stacked part; without `row`, a per-sample .npy.
@@ -210,8 +220,12 @@ SampleArray load_features(const Sample& s) {
     row = r->get<size_t>();
   }
   NpyArray a;
+  a.data = std::move(out.data);
   try {
-    a = row ? read_npy_row(path, *row) : read_npy(path);
+    if (row)
+      read_npy_row_into(path, *row, a);
+    else
+      a = read_npy(path);
   } catch (const Error& e) {
     s.fail("features of '" + s.id() + "'" + (row ? " (row " + std::to_string(*row) + ")" : "") +
            ": " + e.located());
@@ -226,7 +240,7 @@ SampleArray load_features(const Sample& s) {
              (row ? " row " + std::to_string(*row) : std::string()) + " has shape " +
              shape_text(a.shape) + " but the line says " + shape_text(shape));
   }
-  return {a.dtype, std::move(a.shape), std::move(a.data)};
+  out = {a.dtype, std::move(a.shape), std::move(a.data)};
 }
 
 }  // namespace tinyprep

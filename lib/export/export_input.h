@@ -145,5 +145,7 @@ uint64_t shuffle_key(uint64_t seed, const std::string& id);
 /// The array of a sample's `features`: its .npy, or row `row` of a stacked part; throws Error
 /// naming the line when it cannot be read or its shape is not the one the line declares.
 SampleArray load_features(const Sample& s);
+/// As load_features, into `out` (the capacity of its data reused).
+void load_features_into(const Sample& s, SampleArray& out);
 
 }  // namespace tinyprep
