@@ -7,7 +7,8 @@
 // With `packed` after BYTES, the floor of the packed layout instead: the BYTES of every clip
 // appended to one file written under a temporary name, one fsync, one rename.
 //
-//   g++ -O2 -std=c++20 bench/io_floor.cpp -o io_floor && ./io_floor CLIPS_DIR OUT_DIR [BYTES [packed]]
+//   g++ -O2 -std=c++20 bench/io_floor.cpp -o io_floor
+//   ./io_floor CLIPS_DIR OUT_DIR [BYTES [packed]]
 #include <fcntl.h>
 #include <unistd.h>
 
