@@ -58,6 +58,17 @@ bool LineReader::next(std::string& line) {
   return true;
 }
 
+bool TextLines::next(std::string_view& line) {
+  if (pos_ >= text_.size()) return false;
+  const size_t nl = text_.find('\n', pos_);
+  const size_t end = nl == std::string_view::npos ? text_.size() : nl;
+  line = text_.substr(pos_, end - pos_);
+  while (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  pos_ = nl == std::string_view::npos ? text_.size() : nl + 1;
+  ++line_;
+  return true;
+}
+
 Output::Output(const std::string& path, bool force) : path_(display_name(path, true)) {
   if (is_stdio(path)) return;
   std::error_code ec;

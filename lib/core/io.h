@@ -43,6 +43,23 @@ class LineReader {
   long line_ = 0;
 };
 
+/// The lines of a text held in memory, as LineReader gives them from a file: split at '\n',
+/// trailing '\r' removed, numbered from 1; a last line without '\n' counts, an empty text has
+/// none.
+class TextLines {
+ public:
+  explicit TextLines(std::string_view text) : text_(text) {}
+  /// The next line; false at the end.
+  bool next(std::string_view& line);
+  /// 1-based number of the line last returned.
+  long line_number() const { return line_; }
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0;
+  long line_ = 0;
+};
+
 /// An output file (a StagedFile: written to a temporary name beside its final name and renamed
 /// into place by commit()), or "-" for stdout.
 class Output {

@@ -74,6 +74,26 @@ TEST_CASE("LineReader numbers lines and strips CR LF") {
                     "cannot open: No such file or directory");
 }
 
+TEST_CASE("TextLines splits a text as LineReader splits the file holding it") {
+  TempDir dir;
+  const std::string path = (dir.path / "in.txt").string();
+  for (std::string text : {"a\r\nb\n\nc", "a\n", "", "\n", "x\r\r\n\r", "no end"}) {
+    std::ofstream(path, std::ios::binary) << text;
+    LineReader reader(path);
+    TextLines lines(text);
+    std::string from_file;
+    std::string_view from_text;
+    INFO(text);
+    for (;;) {
+      const bool more = reader.next(from_file);
+      REQUIRE(lines.next(from_text) == more);
+      if (!more) break;
+      CHECK(from_text == from_file);
+      CHECK(lines.line_number() == reader.line_number());
+    }
+  }
+}
+
 TEST_CASE("read_file_into reads regular files, empty ones and pipes whole") {
   TempDir dir;
   std::string buffer(1 << 16, 'x');  // a reused buffer larger than the files

@@ -108,28 +108,6 @@ bool is_numeric_row(const std::string& line) {
 
 namespace {
 
-// Lines as LineReader gives them: split at '\n', trailing '\r' and '\n' removed, numbered from 1.
-class TextLines {
- public:
-  explicit TextLines(std::string_view text) : text_(text) {}
-  bool next(std::string_view& line) {
-    if (pos_ >= text_.size()) return false;
-    size_t nl = text_.find('\n', pos_);
-    size_t end = nl == std::string_view::npos ? text_.size() : nl;
-    line = text_.substr(pos_, end - pos_);
-    while (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    pos_ = nl == std::string_view::npos ? text_.size() : nl + 1;
-    ++line_;
-    return true;
-  }
-  long line_number() const { return line_; }
-
- private:
-  std::string_view text_;
-  size_t pos_ = 0;
-  long line_ = 0;
-};
-
 class FileLines {
  public:
   explicit FileLines(const std::string& path) : reader_(path) {}

@@ -32,15 +32,10 @@ double parse_seconds(std::string_view field, const char* what, const std::string
 std::vector<LabelRegion> parse_label_track(std::string_view text, const std::string& name) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   std::vector<LabelRegion> regions;
-  long line_number = 0;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    size_t stop = nl == std::string_view::npos ? text.size() : nl;
-    std::string_view line = text.substr(pos, stop - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  TextLines lines(text);
+  std::string_view line;
+  while (lines.next(line)) {
+    const long line_number = lines.line_number();
     if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
     size_t tab1 = line.find('\t');
     size_t tab2 = tab1 == std::string_view::npos ? tab1 : line.find('\t', tab1 + 1);

@@ -94,13 +94,9 @@ std::vector<std::string_view> csv_lines(std::string_view text, bool header,
                                         std::string_view* header_line) {
   std::vector<std::string_view> rows;
   bool first = true;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    size_t stop = nl == std::string_view::npos ? text.size() : nl;
-    std::string_view line = text.substr(pos, stop - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
-    while (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  TextLines lines(text);
+  std::string_view line;
+  while (lines.next(line)) {
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
     if (first && header) {
       *header_line = line;
