@@ -60,8 +60,9 @@ ManifestScan scan_manifest(ManifestReader& reader, const std::string& source,
     scan.has_features = has;
     if (has) {
       auto same = [&](const char* key, std::optional<Json>& first, const char* what) {
+        static const Json kAbsent;
         auto v = f->find(key);
-        Json value = v == f->end() ? Json() : *v;
+        const Json& value = v == f->end() ? kAbsent : *v;  // compared, copied only once
         if (!scan.lines) {
           first = value;
         } else if (!value.is_null() && !first->is_null() && value != *first) {
