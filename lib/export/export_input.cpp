@@ -126,23 +126,31 @@ ReorderedLines::ReorderedLines(ExportLines& lines, const std::string& file,
       check_outside_(!allow_outside && lines.dataset_dir()) {
   f_ = std::fopen(file_.c_str(), "rb");
   if (!f_) throw Error(lines_.source(), 0, "cannot open: " + std::string(std::strerror(errno)));
-  const size_t samples = line_numbers.size();
-  block_offset_.resize((samples + kBlock - 1) / kBlock);
-  block_line_.resize(block_offset_.size());
-  uint64_t offset = 0;
-  uint32_t physical = 0;
-  size_t sample = 0;
-  ssize_t n;
-  // The line numbers are dropped as they are used, so they and the deltas are not all held.
-  while (sample < samples && (n = getline(&buf_, &cap_, f_)) >= 0) {
-    ++physical;
-    if (physical == line_numbers.front()) {
-      locate(sample++, offset, physical);
-      line_numbers.pop_front();
+  // A constructor that throws runs no destructor: what the scan took is given back here.
+  try {
+    const size_t samples = line_numbers.size();
+    block_offset_.resize((samples + kBlock - 1) / kBlock);
+    block_line_.resize(block_offset_.size());
+    uint64_t offset = 0;
+    uint32_t physical = 0;
+    size_t sample = 0;
+    ssize_t n;
+    // The line numbers are dropped as they are used, so they and the deltas are not all held.
+    while (sample < samples && (n = getline(&buf_, &cap_, f_)) >= 0) {
+      ++physical;
+      if (physical == line_numbers.front()) {
+        locate(sample++, offset, physical);
+        line_numbers.pop_front();
+      }
+      offset += static_cast<uint64_t>(n);
     }
-    offset += static_cast<uint64_t>(n);
+    if (sample != samples)
+      throw Error(lines_.source(), 0, "the manifest changed during the export");
+  } catch (...) {
+    std::fclose(f_);
+    std::free(buf_);
+    throw;
   }
-  if (sample != samples) throw Error(lines_.source(), 0, "the manifest changed during the export");
   release_freed_memory();
 }
 
