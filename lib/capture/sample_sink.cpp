@@ -44,6 +44,9 @@ void check_writable(const fs::path& dir) {
 std::optional<Dataset> open_existing(const std::string& dir) {
   if (Dataset::is_dataset(dir)) return Dataset::open(dir);
   if (Dataset::is_blank(dir)) return std::nullopt;
+  // Without the lock, another capture may have made the dataset and kept a sample between the
+  // two looks above (its dataset.json is written before any sample): look again.
+  if (Dataset::is_dataset(dir)) return Dataset::open(dir);
   throw Error(dir, 0,
               "is not a dataset folder (no dataset.json); 'tinyprep init " + dir + "' makes one");
 }

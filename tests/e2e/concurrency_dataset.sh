@@ -71,6 +71,22 @@ done
 # Nothing staged outside the datasets.
 [ ! -e data ] || fail "a capture left ./data behind"
 
+# 8 captures of one clip each into a folder not yet made, 8 rounds: a capture that starts while
+# another makes the dataset and keeps its first sample must see a dataset, not "is not a dataset
+# folder" (it looked for dataset.json, then found the folder no longer blank; 9 of 240 captures
+# failed so before the fix).
+head -c 32000 pcm0.raw >one.raw
+for round in 1 2 3 4 5 6 7 8; do
+  pids=()
+  for k in 0 1 2 3 4 5 6 7; do
+    tp capture stdin --into "race$round" --label "r$k" <one.raw 2>"race$round.$k.err" & pids+=($!)
+  done
+  for p in "${pids[@]}"; do
+    wait "$p" || fail "a capture into race$round failed: $(cat race$round.*.err)"
+  done
+  check_dataset "race$round" 8 r0,r1,r2,r3,r4,r5,r6,r7
+done
+
 # Imports and captures side by side into one folder not yet made.
 pids=()
 for k in 0 1; do
