@@ -9,29 +9,15 @@
 #include "core/ordered_jobs.h"
 #include "core/staged_file.h"
 #include "export/hdf5_writer.h"
+#include "export/plugin/hdf5_errors.h"
 
 namespace tinyprep {
 namespace {
 
 static_assert(sizeof(hid_t) == sizeof(int64_t), "hid_t is stored as int64_t");
 
-// The innermost message of HDF5's error stack, which says what actually went wrong.
-herr_t last_message(unsigned, const H5E_error2_t* e, void* out) {
-  if (e->desc && *e->desc) *static_cast<std::string*>(out) = e->desc;
-  return 0;
-}
-
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
-  std::string detail;
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, last_message, &detail);
-  H5Eclear2(H5E_DEFAULT);
-  throw Error(path, 0, "HDF5: " + what + (detail.empty() ? "" : ": " + detail));
-}
-
-hid_t check(hid_t id, const std::string& path, const char* what) {
-  if (id < 0) fail(path, what);
-  return id;
-}
+using hdf5::check;
+using hdf5::fail;
 
 // The metadata cache's fixed size (see the constructor).
 constexpr size_t kMetadataCacheBytes = 256 << 10;

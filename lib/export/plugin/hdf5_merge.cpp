@@ -13,27 +13,12 @@
 #include "core/signals.h"
 #include "core/staged_file.h"
 #include "export/hdf5_merge.h"
+#include "export/plugin/hdf5_errors.h"
 
 namespace tinyprep {
 namespace {
-
-// The innermost message of HDF5's error stack.
-herr_t innermost(unsigned, const H5E_error2_t* e, void* out) {
-  if (e->desc && *e->desc) *static_cast<std::string*>(out) = e->desc;
-  return 0;
-}
-
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
-  std::string detail;
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost, &detail);
-  H5Eclear2(H5E_DEFAULT);
-  throw Error(path, 0, "HDF5: " + what + (detail.empty() ? "" : ": " + detail));
-}
-
-hid_t check(hid_t id, const std::string& path, const char* what) {
-  if (id < 0) fail(path, what);
-  return id;
-}
+using hdf5::check;
+using hdf5::fail;
 
 // An HDF5 handle closed at the end of its scope.
 class Id {
