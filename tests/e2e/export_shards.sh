@@ -8,8 +8,7 @@
 # run again. --shard 3/3, 0/0, a/b are usage errors.
 source "$(dirname "$0")/lib.sh"
 copy_fsdd
-tp import --pattern '{label}_{group}_{take}.wav' fsdd >all.jsonl 2>/dev/null
-tp split --ratios 80,10,10 all.jsonl -o split.jsonl 2>/dev/null
+import_split 80,10,10
 tp features --preset micro_speech -o feats split.jsonl >f.jsonl 2>/dev/null
 expect_eq "$(wc -l <f.jsonl)" 300 "feature lines"
 

@@ -40,3 +40,10 @@ copy_fsdd() {
   mkdir -p fsdd
   cp "$TEST_DATA"/fsdd/*.wav fsdd/
 }
+
+# import_split RATIOS: the clips in fsdd/ imported (label, speaker as group, take) into
+# all.jsonl and split by RATIOS (e.g. 80,10,10) into split.jsonl.
+import_split() {
+  tp import --pattern '{label}_{group}_{take}.wav' fsdd >all.jsonl 2>/dev/null || fail "import fsdd"
+  tp split --ratios "$1" all.jsonl -o split.jsonl 2>/dev/null || fail "split $1"
+}

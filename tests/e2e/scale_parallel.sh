@@ -13,8 +13,7 @@ command -v parallel >/dev/null || { echo "skip: GNU parallel not installed (scri
 
 copy_fsdd
 rm -f fsdd/[6-9]_*.wav
-tp import --pattern '{label}_{group}_{take}.wav' fsdd >all.jsonl 2>/dev/null
-tp split --ratios 70,15,15 all.jsonl -o split.jsonl 2>/dev/null
+import_split 70,15,15
 [ "$(wc -l <split.jsonl)" -ge 150 ] || fail "too few clips"
 
 # One process: the reference.
